@@ -17,7 +17,7 @@ endfunction()
 # strata_add_test(name SOURCES ... DEPS ...): one GoogleTest binary, cases registered with CTest.
 function(strata_add_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS" ${ARGN})
-  if(NOT STRATA_BUILD_TESTS)
+  if(NOT STRATA_BUILD_TESTS OR NOT ARG_SOURCES)
     return()
   endif()
   add_executable(${name} ${ARG_SOURCES})
