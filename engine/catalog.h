@@ -1,0 +1,74 @@
+// The catalog: merchant string -> dense u32 id, and per merchant client_id -> dense u32 id.
+//
+// Dense per-merchant client ids are what make exact unique-user counts cheap: a set of
+// users is a roaring bitmap of small integers. Ids are assigned in first-seen order and
+// never change or get reused.
+//
+// Durability: new entries are buffered by Resolve and written as one record of the
+// catalog log (storage/log.h, file `catalog.log`) by Persist. The engine persists (and
+// syncs) the catalog before the WAL record whose events use the new ids, and before any
+// segment that references them is published, so every durable id is in the durable log.
+// Recovery truncates a torn tail and re-assigns any lost ids in the same order during WAL
+// replay. Record format: docs/storage-format.md ("Catalog log").
+//
+// Thread safety: Resolve/Persist must be serialized by the caller (the engine's write
+// path); lookups may run concurrently with them from any thread (internal reader lock).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/log.h"
+
+namespace strata::engine {
+
+class Catalog {
+ public:
+  // Opens (or creates) DIR/catalog.log, loading every entry. A torn tail is truncated and
+  // described in *torn_report (empty when none).
+  static absl::StatusOr<std::unique_ptr<Catalog>> Open(const std::string& dir,
+                                                       std::string* torn_report);
+
+  // Returns the merchant's id, assigning one if new (buffered until Persist).
+  uint32_t ResolveMerchant(std::string_view merchant);
+  // Returns the client's id within `merchant`, assigning one if new.
+  uint32_t ResolveClient(uint32_t merchant, std::string_view client_id);
+  bool has_pending() const { return !pending_.empty(); }
+  // Appends buffered new entries as one log record; syncs if `sync`.
+  absl::Status Persist(bool sync);
+  // fdatasyncs what Persist wrote; safe to call from another thread than the writer.
+  absl::Status SyncLog() { return log_->Sync(); }
+
+  std::optional<uint32_t> FindMerchant(std::string_view merchant) const;
+  std::string MerchantName(uint32_t id) const;
+  std::optional<uint32_t> FindClient(uint32_t merchant, std::string_view client_id) const;
+  std::string ClientName(uint32_t merchant, uint32_t client) const;
+  uint32_t merchant_count() const;
+  uint32_t client_count(uint32_t merchant) const;
+
+ private:
+  struct MerchantEntry {
+    std::string name;
+    absl::flat_hash_map<std::string, uint32_t> client_ids;
+    std::vector<std::string> client_names;
+  };
+  Catalog() = default;
+  absl::Status ApplyRecord(std::string_view payload);
+
+  mutable absl::Mutex mu_;  // guards the maps below; writers also hold the engine write lock
+  absl::flat_hash_map<std::string, uint32_t> merchant_ids_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<MerchantEntry>> merchants_ ABSL_GUARDED_BY(mu_);
+
+  std::string pending_;          // encoded new entries not yet in the log
+  uint32_t pending_count_ = 0;
+  std::unique_ptr<storage::LogWriter> log_;
+};
+
+}  // namespace strata::engine

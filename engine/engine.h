@@ -1,0 +1,110 @@
+// Engine: the live database of one node: catalog, shards, WAL, memtables, flush, segments.
+//
+// Write path: Append() joins a group commit. The leader of a group resolves catalog ids,
+// persists new catalog entries, writes one WAL record for the group, syncs (unless
+// WalSyncMode::kRelaxed), inserts into the per-shard memtables and publishes them, then
+// acknowledges every writer of the group. A memtable that is full (rows/bytes) or old is
+// frozen and flushed by the background flush thread into one segment per (shard, day);
+// each flush is published by one manifest edit that also records the shard's flushed
+// sequence, so recovery replays from the WAL exactly what is not yet in segments.
+//
+// Read path: GetSnapshot() pins the current segments and memtable prefixes (snapshot.h);
+// scans run on a snapshot (scan.h) without blocking writers.
+//
+// Shard of a merchant: ShardOf(merchant) = Fnv1a64(merchant) mod shards (a power of two).
+//
+// Thread safety: every public method is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "engine/catalog.h"
+#include "engine/event.h"
+#include "engine/snapshot.h"
+#include "storage/encoding/compression.h"
+
+namespace strata::engine {
+
+enum class WalSyncMode {
+  kSync,     // fdatasync the WAL before acknowledging a group (default; durable)
+  kRelaxed,  // acknowledge after write(); the OS flushes later. A machine crash (not a
+             // process crash) may lose the last acknowledged writes. See docs/operations.md.
+};
+
+struct EngineOptions {
+  std::string data_dir = "./strata-data";
+  // Number of shards for a new data directory (power of two); an existing directory
+  // keeps the count it was created with.
+  uint32_t shards = 8;
+  WalSyncMode wal_sync = WalSyncMode::kSync;
+  uint64_t wal_file_bytes = 64ull << 20;
+  // A shard's memtable is frozen for flush at this many rows, ...
+  size_t memtable_max_rows = 2'000'000;
+  // ... or when all memtables together use more than this many bytes (the largest is
+  // flushed), ...
+  size_t memtable_budget_bytes = 1ull << 30;
+  // ... or when its first row is this old.
+  absl::Duration memtable_max_age = absl::Minutes(10);
+  uint32_t rows_per_block = 8192;
+  storage::Compression compression = storage::Compression::kZstd;
+  int zstd_level = 3;
+  // Flush every memtable when the engine closes (a clean shutdown leaves an empty WAL).
+  bool flush_on_close = true;
+};
+
+struct RecoveryReport {
+  uint64_t segments = 0;
+  uint64_t wal_files = 0;
+  uint64_t wal_events_replayed = 0;   // events put back into memtables
+  uint64_t wal_events_skipped = 0;    // already in segments
+  std::vector<std::string> torn_tails;  // each truncated log tail: what and where
+};
+
+struct EngineStats {
+  uint64_t events_appended = 0;
+  uint64_t groups_committed = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t flushes = 0;
+  uint64_t segments_written = 0;
+  uint64_t segment_bytes_written = 0;
+  uint64_t memtable_rows = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t last_sequence = 0;
+};
+
+class Engine {
+ public:
+  // Opens (creating if needed) the data directory: takes its lock, loads the manifest,
+  // catalog and segments, replays the WAL. FailedPrecondition if another process holds
+  // the directory; DataLoss if a file is corrupt (naming file and offset).
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  virtual ~Engine() = default;
+
+  // Durably appends `events` (see WalSyncMode). REQUIRES: events are valid
+  // (ingest::ValidateEvent). On error none of the events is acknowledged; after a WAL
+  // write error the engine refuses further writes.
+  virtual absl::Status Append(absl::Span<const Event> events) = 0;
+  // Freezes every non-empty memtable and waits until all are flushed to segments.
+  virtual absl::Status Flush() = 0;
+  // Flushes (if flush_on_close), stops the background thread, releases the directory.
+  virtual absl::Status Close() = 0;
+
+  virtual std::shared_ptr<const Snapshot> GetSnapshot() const = 0;
+  virtual const Catalog& catalog() const = 0;
+  virtual const RecoveryReport& recovery_report() const = 0;
+  virtual EngineStats stats() const = 0;
+  virtual uint32_t shard_count() const = 0;
+  virtual const std::string& data_dir() const = 0;
+};
+
+uint32_t ShardOf(std::string_view merchant, uint32_t shards);
+std::string SegmentPath(const std::string& data_dir, uint64_t id);
+
+}  // namespace strata::engine

@@ -1,0 +1,167 @@
+// The flush thread: frozen memtable -> one segment per day -> one manifest edit ->
+// published to readers -> obsolete WAL files deleted. Also snapshots, stats and Close.
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "engine/engine_impl.h"
+
+namespace strata::engine {
+
+void EngineImpl::FlushLoop() {
+  while (true) {
+    FlushTask task;
+    bool age_check = false;
+    {
+      absl::MutexLock lock(&state_mu_);
+      while (flush_queue_.empty() && !stop_) {
+        if (flush_cv_.WaitWithTimeout(&state_mu_, absl::Seconds(1))) {
+          age_check = true;  // woke by timeout: look for memtables past their max age
+          break;
+        }
+      }
+      if (flush_queue_.empty()) {
+        if (stop_) return;
+        if (!age_check) continue;
+      } else {
+        task = flush_queue_.front();
+        flush_running_ = true;
+        age_check = false;
+      }
+    }
+    if (age_check) {
+      Writer w;
+      w.freeze_old = true;
+      (void)Enqueue(&w);  // errors surface through bg_error_ to writers
+      continue;
+    }
+    absl::Status s = FlushMemtable(task);
+    uint64_t oldest_needed;
+    {
+      absl::MutexLock lock(&state_mu_);
+      flush_queue_.pop_front();
+      flush_running_ = false;
+      if (s.ok()) {
+        ShardState& shard = shards_[task.shard];
+        shard.frozen.pop_front();
+        shard.flushed_seq = task.memtable->max_seq();
+        frozen_bytes_ -= std::min(frozen_bytes_, task.memtable->MemoryBytes());
+      } else if (bg_error_.ok()) {
+        bg_error_ = absl::Status(s.code(), absl::StrCat("flush failed, engine is read-only: ",
+                                                       s.message()));
+      }
+      oldest_needed = OldestNeededSeqLocked();
+      done_cv_.SignalAll();
+    }
+    if (s.ok()) {
+      absl::Status d = wal_->DeleteObsolete(oldest_needed);
+      if (!d.ok()) {
+        absl::MutexLock lock(&state_mu_);
+        if (bg_error_.ok()) bg_error_ = d;
+      }
+    }
+  }
+}
+
+absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
+  const Memtable& mem = *task.memtable;
+  std::vector<FlushPart> parts = mem.BuildFlushParts(mem.rows());
+
+  storage::SegmentWriterOptions writer_options;
+  writer_options.rows_per_block = options_.rows_per_block;
+  writer_options.compression = options_.compression;
+  writer_options.zstd_level = options_.zstd_level;
+  writer_options.key_column = kColMerchant;
+  writer_options.time_column = kColTs;
+
+  storage::ManifestEdit edit;
+  std::vector<std::shared_ptr<SegmentHandle>> handles;
+  uint64_t bytes = 0;
+  for (FlushPart& part : parts) {
+    uint64_t id = next_file_number_++;
+    std::string path = SegmentPath(options_.data_dir, id);
+    ASSIGN_OR_RETURN(storage::SegmentSummary summary,
+                     storage::WriteSegment(path, writer_options, part.columns));
+    storage::SegmentMeta meta;
+    meta.id = id;
+    meta.shard = task.shard;
+    meta.day = part.day;
+    meta.rows = summary.rows;
+    meta.min_ts = summary.min_ts;
+    meta.max_ts = summary.max_ts;
+    meta.file_size = summary.file_size;
+    edit.added.push_back(meta);
+    bytes += summary.file_size;
+    ASSIGN_OR_RETURN(auto reader, storage::SegmentReader::Open(path));
+    handles.push_back(std::make_shared<SegmentHandle>(meta, path, std::move(reader)));
+  }
+  // The segments reference catalog ids: make them durable first (in relaxed WAL mode
+  // the catalog log was written but not synced at commit).
+  RETURN_IF_ERROR(catalog_->SyncLog());
+  edit.next_file_number = next_file_number_;
+  edit.properties[absl::StrCat("shard.", task.shard, ".flushed_seq")] =
+      absl::StrCat(mem.max_seq());
+  RETURN_IF_ERROR(manifest_->LogAndApply(edit));
+
+  absl::MutexLock lock(&state_mu_);
+  for (auto& h : handles) segments_[h->meta().id] = std::move(h);
+  stats_.flushes++;
+  stats_.segments_written += parts.size();
+  stats_.segment_bytes_written += bytes;
+  return absl::OkStatus();
+}
+
+uint64_t EngineImpl::OldestNeededSeqLocked() const {
+  uint64_t oldest = next_seq_;
+  for (const ShardState& s : shards_) {
+    oldest = std::min(oldest, s.mem_floor_seq);
+    for (const auto& f : s.frozen) oldest = std::min(oldest, f->min_seq());
+  }
+  return oldest;
+}
+
+std::shared_ptr<const Snapshot> EngineImpl::GetSnapshot() const {
+  auto snap = std::make_shared<Snapshot>();
+  snap->catalog = catalog_.get();
+  absl::MutexLock lock(&state_mu_);
+  snap->sequence = visible_seq_;
+  snap->segments.reserve(segments_.size());
+  for (const auto& [id, handle] : segments_) snap->segments.push_back(handle);
+  for (uint32_t i = 0; i < shard_count_; ++i) {
+    const ShardState& s = shards_[i];
+    for (const auto& f : s.frozen) snap->memtables.push_back({i, f, f->visible_rows()});
+    if (s.mem->visible_rows() > 0) snap->memtables.push_back({i, s.mem, s.mem->visible_rows()});
+  }
+  return snap;
+}
+
+EngineStats EngineImpl::stats() const {
+  absl::MutexLock lock(&state_mu_);
+  EngineStats out = stats_;
+  out.memtable_rows = 0;
+  out.memtable_bytes = frozen_bytes_;
+  for (const ShardState& s : shards_) {
+    out.memtable_rows += s.mem->visible_rows();
+    for (const auto& f : s.frozen) out.memtable_rows += f->visible_rows();
+  }
+  return out;
+}
+
+absl::Status EngineImpl::Close() {
+  if (closed_) return absl::OkStatus();
+  absl::Status status;
+  if (options_.flush_on_close && flush_thread_.joinable()) status = Flush();
+  {
+    absl::MutexLock lock(&state_mu_);
+    stop_ = true;
+    flush_cv_.SignalAll();
+    done_cv_.SignalAll();
+  }
+  if (flush_thread_.joinable()) flush_thread_.join();
+  if (wal_ && status.ok()) status = wal_->Sync();
+  closed_ = true;
+  lock_.reset();
+  return status;
+}
+
+EngineImpl::~EngineImpl() { (void)Close(); }
+
+}  // namespace strata::engine

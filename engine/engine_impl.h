@@ -1,0 +1,119 @@
+// Private: the Engine implementation, split by concern across engine_open.cc (recovery),
+// engine_write.cc (group commit) and engine_flush.cc (the flush thread).
+//
+// Locks (acquire in this order, never the reverse):
+//   write_mu_  guards the writer queue; the group leader releases it while committing.
+//   state_mu_  guards shard memtable pointers, the frozen-memtable queue, the segment
+//              set, bg_error_ and stats; held only for short pointer swaps.
+// Only the group leader mutates catalog ids, the WAL, next_seq_ and mutable memtables.
+// Only the flush thread (or Open, before it starts) touches manifest_.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "engine/engine.h"
+#include "engine/memtable.h"
+#include "engine/wal.h"
+#include "storage/file.h"
+#include "storage/manifest.h"
+
+namespace strata::engine {
+
+class EngineImpl final : public Engine {
+ public:
+  explicit EngineImpl(const EngineOptions& options) : options_(options) {}
+  ~EngineImpl() override;
+
+  absl::Status OpenAndRecover();
+
+  absl::Status Append(absl::Span<const Event> events) override;
+  absl::Status Flush() override;
+  absl::Status Close() override;
+  std::shared_ptr<const Snapshot> GetSnapshot() const override;
+  const Catalog& catalog() const override { return *catalog_; }
+  const RecoveryReport& recovery_report() const override { return recovery_; }
+  EngineStats stats() const override;
+  uint32_t shard_count() const override { return shard_count_; }
+  const std::string& data_dir() const override { return options_.data_dir; }
+
+ private:
+  struct Writer {
+    absl::Span<const Event> events;
+    bool flush_all = false;   // freeze every non-empty memtable
+    bool freeze_old = false;  // freeze memtables older than memtable_max_age
+    absl::Status status;
+    bool done = false;
+    absl::CondVar cv;
+  };
+  struct ShardState {
+    std::shared_ptr<Memtable> mem;
+    uint64_t mem_floor_seq = 0;  // every row of `mem` has sequence >= this
+    std::deque<std::shared_ptr<Memtable>> frozen;
+    uint64_t flushed_seq = 0;    // events of this shard up to here are in segments
+  };
+  struct FlushTask {
+    uint32_t shard;
+    std::shared_ptr<Memtable> memtable;
+  };
+
+  // engine_write.cc
+  absl::Status Enqueue(Writer* w);
+  absl::Status CommitGroup(const std::vector<Writer*>& group);
+  void InsertRows(const std::vector<const Event*>& events, uint64_t first_seq);
+  void InsertOne(const Event& e, uint64_t seq);
+  uint32_t ShardOfMerchantId(uint32_t id, std::string_view name);
+  void FreezeLocked(uint32_t shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
+  void MaybeFreeze(bool flush_all, bool freeze_old);
+  void WaitForFlushBudget();
+
+  // engine_flush.cc
+  void FlushLoop();
+  absl::Status FlushMemtable(const FlushTask& task);
+  uint64_t OldestNeededSeqLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
+
+  // engine_open.cc
+  absl::Status LoadSegments();
+  absl::Status RemoveOrphans();
+  absl::Status ReplayWal();
+
+  const EngineOptions options_;
+  uint32_t shard_count_ = 0;
+  std::unique_ptr<storage::DirLock> lock_;
+  std::unique_ptr<storage::Manifest> manifest_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<Wal> wal_;
+  RecoveryReport recovery_;
+  bool closed_ = false;
+
+  // Leader-only state.
+  uint64_t next_seq_ = 1;
+  std::vector<uint32_t> shard_of_merchant_;  // by dense merchant id
+  std::string params_scratch_;
+  std::vector<std::pair<uint32_t, uint32_t>> ids_scratch_;  // (merchant, client) per event
+
+  absl::Mutex write_mu_;
+  std::deque<Writer*> writers_ ABSL_GUARDED_BY(write_mu_);
+
+  mutable absl::Mutex state_mu_;
+  std::vector<ShardState> shards_ ABSL_GUARDED_BY(state_mu_);
+  std::map<uint64_t, std::shared_ptr<SegmentHandle>> segments_ ABSL_GUARDED_BY(state_mu_);
+  std::deque<FlushTask> flush_queue_ ABSL_GUARDED_BY(state_mu_);
+  bool flush_running_ ABSL_GUARDED_BY(state_mu_) = false;
+  size_t frozen_bytes_ ABSL_GUARDED_BY(state_mu_) = 0;
+  bool stop_ ABSL_GUARDED_BY(state_mu_) = false;
+  absl::Status bg_error_ ABSL_GUARDED_BY(state_mu_);
+  absl::CondVar flush_cv_;  // work for the flush thread
+  absl::CondVar done_cv_;   // a flush finished
+  uint64_t visible_seq_ ABSL_GUARDED_BY(state_mu_) = 0;
+  EngineStats stats_ ABSL_GUARDED_BY(state_mu_);
+
+  uint64_t next_file_number_ = 1;  // flush thread (manifest owner)
+  std::thread flush_thread_;
+};
+
+}  // namespace strata::engine

@@ -1,0 +1,203 @@
+// The write path: group commit (leader/follower queue, as in leveldb's DBImpl::Write),
+// catalog id resolution, WAL append + sync, memtable insertion, freezing for flush.
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "engine/engine_impl.h"
+#include "engine/schema.h"
+
+namespace strata::engine {
+namespace {
+
+// A group stops growing at this many events so one commit's latency stays bounded.
+constexpr size_t kMaxGroupEvents = 256 * 1024;
+
+}  // namespace
+
+absl::Status EngineImpl::Append(absl::Span<const Event> events) {
+  if (events.empty()) return absl::OkStatus();
+  Writer w;
+  w.events = events;
+  return Enqueue(&w);
+}
+
+absl::Status EngineImpl::Enqueue(Writer* w) {
+  if (!w->events.empty()) WaitForFlushBudget();  // control writers (flush) never wait
+  absl::MutexLock lock(&write_mu_);
+  writers_.push_back(w);
+  while (!w->done && w != writers_.front()) w->cv.Wait(&write_mu_);
+  if (w->done) return w->status;
+
+  // This writer leads: take every queued writer (up to the size cap) into one group.
+  std::vector<Writer*> group;
+  size_t events = 0;
+  for (Writer* x : writers_) {
+    if (!group.empty() && events + x->events.size() > kMaxGroupEvents) break;
+    group.push_back(x);
+    events += x->events.size();
+  }
+  // Followers only wait on their CondVar, so the queue may be released while committing;
+  // no other leader can start until this group is popped.
+  write_mu_.Unlock();
+  absl::Status status = CommitGroup(group);
+  write_mu_.Lock();
+
+  for (Writer* x : group) {
+    writers_.pop_front();
+    if (x == w) continue;
+    x->status = status;
+    x->done = true;
+    x->cv.Signal();
+  }
+  if (!writers_.empty()) writers_.front()->cv.Signal();
+  return status;
+}
+
+absl::Status EngineImpl::CommitGroup(const std::vector<Writer*>& group) {
+  {
+    absl::MutexLock lock(&state_mu_);
+    if (!bg_error_.ok()) return bg_error_;
+  }
+  std::vector<const Event*> events;
+  bool flush_all = false, freeze_old = false;
+  for (Writer* w : group) {
+    for (const Event& e : w->events) events.push_back(&e);
+    flush_all |= w->flush_all;
+    freeze_old |= w->freeze_old;
+  }
+  if (!events.empty()) {
+    const bool sync = options_.wal_sync == WalSyncMode::kSync;
+    const uint64_t first_seq = next_seq_;
+    // New catalog ids must be durable before the WAL record that uses them.
+    ids_scratch_.resize(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+      uint32_t m = catalog_->ResolveMerchant(events[i]->merchant);
+      ids_scratch_[i] = {m, catalog_->ResolveClient(m, events[i]->client_id)};
+    }
+    absl::Status s = catalog_->Persist(sync);
+    if (s.ok()) s = wal_->Append(first_seq, events.data(), events.size());
+    if (s.ok() && sync) s = wal_->Sync();
+    if (!s.ok()) {
+      // The WAL may now end in a partial record: refuse further writes until reopened.
+      absl::MutexLock lock(&state_mu_);
+      bg_error_ = absl::Status(s.code(), absl::StrCat("write-ahead log failed, engine is read-only: ", s.message()));
+      return bg_error_;
+    }
+    next_seq_ += events.size();
+    InsertRows(events, first_seq);
+  }
+  MaybeFreeze(flush_all, freeze_old);
+  return absl::OkStatus();
+}
+
+uint32_t EngineImpl::ShardOfMerchantId(uint32_t id, std::string_view name) {
+  if (id >= shard_of_merchant_.size()) shard_of_merchant_.resize(id + 1, UINT32_MAX);
+  if (shard_of_merchant_[id] == UINT32_MAX) shard_of_merchant_[id] = ShardOf(name, shard_count_);
+  return shard_of_merchant_[id];
+}
+
+void EngineImpl::InsertOne(const Event& e, uint64_t seq) {
+  uint32_t m = catalog_->ResolveMerchant(e.merchant);
+  uint32_t shard = ShardOfMerchantId(m, e.merchant);
+  uint32_t client = catalog_->ResolveClient(m, e.client_id);
+  // The leader is the only writer of memtable pointers, so reading them is safe; the
+  // lock is needed only to swap one in FreezeLocked.
+  Memtable* mem;
+  {
+    absl::MutexLock lock(&state_mu_);
+    if (shards_[shard].mem->NearlyFull()) FreezeLocked(shard);
+    mem = shards_[shard].mem.get();
+  }
+  params_scratch_ = EncodeParams(e.params);
+  mem->Add(e, m, client, params_scratch_, seq);
+}
+
+void EngineImpl::InsertRows(const std::vector<const Event*>& events, uint64_t first_seq) {
+  std::vector<Memtable*> mems(shard_count_);
+  {
+    absl::MutexLock lock(&state_mu_);
+    for (uint32_t s = 0; s < shard_count_; ++s) mems[s] = shards_[s].mem.get();
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = *events[i];
+    const uint32_t m = ids_scratch_[i].first;
+    const uint32_t client = ids_scratch_[i].second;
+    const uint32_t shard = ShardOfMerchantId(m, e.merchant);
+    if (mems[shard]->NearlyFull()) {
+      absl::MutexLock lock(&state_mu_);
+      FreezeLocked(shard);
+      mems[shard] = shards_[shard].mem.get();
+    }
+    if (e.params.empty()) {
+      mems[shard]->Add(e, m, client, {}, first_seq + i);
+    } else {
+      params_scratch_ = EncodeParams(e.params);
+      mems[shard]->Add(e, m, client, params_scratch_, first_seq + i);
+    }
+  }
+  absl::MutexLock lock(&state_mu_);
+  for (ShardState& shard : shards_) {
+    shard.mem->Publish();
+    if (shard.mem->empty()) shard.mem_floor_seq = next_seq_;
+  }
+  visible_seq_ = next_seq_ - 1;
+  stats_.events_appended += events.size();
+  stats_.groups_committed++;
+  stats_.last_sequence = visible_seq_;
+  stats_.wal_bytes = wal_->bytes_written();
+}
+
+void EngineImpl::FreezeLocked(uint32_t shard) {
+  ShardState& s = shards_[shard];
+  if (s.mem->empty()) return;
+  s.mem->Publish();
+  frozen_bytes_ += s.mem->MemoryBytes();
+  s.frozen.push_back(s.mem);
+  flush_queue_.push_back({shard, s.mem});
+  s.mem = std::make_shared<Memtable>();
+  s.mem_floor_seq = next_seq_;
+  flush_cv_.Signal();
+}
+
+void EngineImpl::MaybeFreeze(bool flush_all, bool freeze_old) {
+  absl::MutexLock lock(&state_mu_);
+  size_t total = frozen_bytes_;
+  uint32_t largest = 0;
+  size_t largest_bytes = 0;
+  const absl::Time now = absl::Now();
+  for (uint32_t i = 0; i < shard_count_; ++i) {
+    ShardState& s = shards_[i];
+    if (s.mem->empty()) continue;
+    bool old = freeze_old && now - s.mem->created() >= options_.memtable_max_age;
+    if (flush_all || old || s.mem->rows() >= options_.memtable_max_rows) {
+      FreezeLocked(i);
+      continue;
+    }
+    size_t bytes = s.mem->MemoryBytes();
+    total += bytes;
+    if (bytes > largest_bytes) {
+      largest_bytes = bytes;
+      largest = i;
+    }
+  }
+  if (total > options_.memtable_budget_bytes && largest_bytes > 0) FreezeLocked(largest);
+}
+
+// Back-pressure: while frozen memtables waiting for flush exceed the budget, writers
+// wait, so memory stays bounded when ingest outruns the disk.
+void EngineImpl::WaitForFlushBudget() {
+  absl::MutexLock lock(&state_mu_);
+  while (frozen_bytes_ > options_.memtable_budget_bytes && bg_error_.ok() && !stop_) {
+    done_cv_.Wait(&state_mu_);
+  }
+}
+
+absl::Status EngineImpl::Flush() {
+  Writer w;
+  w.flush_all = true;
+  RETURN_IF_ERROR(Enqueue(&w));
+  absl::MutexLock lock(&state_mu_);
+  while ((!flush_queue_.empty() || flush_running_) && bg_error_.ok()) done_cv_.Wait(&state_mu_);
+  return bg_error_;
+}
+
+}  // namespace strata::engine

@@ -1,0 +1,390 @@
+#include "engine/scan.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace strata::engine {
+
+using storage::ColumnType;
+
+ScanPredicate ScanPredicate::In(int column, std::vector<std::string> values) {
+  ScanPredicate p;
+  p.column = column;
+  p.op = Op::kIn;
+  p.values = std::move(values);
+  return p;
+}
+
+ScanPredicate ScanPredicate::Range(int column, int64_t lo, int64_t hi) {
+  ScanPredicate p;
+  p.column = column;
+  p.op = Op::kRange;
+  p.lo = lo;
+  p.hi = hi;
+  return p;
+}
+
+namespace {
+
+constexpr size_t kMemtableBatchRows = 4096;
+
+// A run of rows inside one block of a segment: [begin, end) in segment row numbers.
+struct Unit {
+  size_t block;
+  uint32_t begin;
+  uint32_t end;
+};
+
+// A string IN predicate resolved against one source's dictionary.
+struct CodeSet {
+  std::vector<uint32_t> codes;  // sorted
+  bool Contains(uint32_t c) const { return std::binary_search(codes.begin(), codes.end(), c); }
+};
+
+}  // namespace
+
+struct Scanner::Impl {
+  std::shared_ptr<const Snapshot> snap;
+  ScanSpec spec;
+  std::vector<int> needed;  // columns to decode: predicates, ts, outputs
+  std::vector<bool> merchant_wanted;  // by id; empty = all
+  size_t source = 0;       // index into segments, then memtables
+
+  // Current segment.
+  const storage::SegmentReader* seg = nullptr;
+  std::vector<Unit> units;
+  size_t next_unit = 0;
+  std::vector<CodeSet> code_sets;  // per predicate (kIn only)
+  std::optional<Bitmap> candidates;
+  // Decoded current block, per EventColumn.
+  std::vector<std::vector<int64_t>> ints;
+  std::vector<std::vector<double>> doubles;
+  std::vector<const storage::Dictionary*> dicts;
+
+  // Current memtable.
+  const MemtableView* mem = nullptr;
+  size_t mem_row = 0;
+  std::vector<std::vector<int8_t>> mem_match;  // per predicate: by pool code, -1 unknown
+
+  std::vector<uint32_t> selection;
+};
+
+Scanner::Scanner(std::shared_ptr<const Snapshot> snapshot, ScanSpec spec)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.snap = std::move(snapshot);
+  s.spec = std::move(spec);
+  const auto& cols = EventColumns();
+  auto need = [&](int c) {
+    if (std::find(s.needed.begin(), s.needed.end(), c) == s.needed.end()) s.needed.push_back(c);
+  };
+  need(kColTs);
+  for (int c : s.spec.columns) {
+    if (c < 0 || c >= kNumEventColumns) {
+      status_ = absl::InvalidArgumentError(absl::StrCat("scan: no column ", c));
+      return;
+    }
+    need(c);
+  }
+  for (const ScanPredicate& p : s.spec.predicates) {
+    if (p.column < 0 || p.column >= kNumEventColumns) {
+      status_ = absl::InvalidArgumentError(absl::StrCat("scan: no column ", p.column));
+      return;
+    }
+    bool is_string = cols[p.column].type == ColumnType::kString;
+    if ((p.op == ScanPredicate::Op::kIn) != is_string) {
+      status_ = absl::InvalidArgumentError(absl::StrCat(
+          "scan: ", p.op == ScanPredicate::Op::kIn ? "IN" : "range", " predicate on column ",
+          cols[p.column].name, " of type ", storage::ColumnTypeName(cols[p.column].type)));
+      return;
+    }
+    if (cols[p.column].type == ColumnType::kDouble) {
+      status_ = absl::InvalidArgumentError("scan: range predicates on doubles are not pushed down");
+      return;
+    }
+    need(p.column);
+  }
+  if (!s.spec.merchants.empty()) {
+    uint32_t max_id = *std::max_element(s.spec.merchants.begin(), s.spec.merchants.end());
+    s.merchant_wanted.assign(max_id + 1, false);
+    for (uint32_t m : s.spec.merchants) s.merchant_wanted[m] = true;
+    std::sort(s.spec.merchants.begin(), s.spec.merchants.end());
+    s.spec.merchants.erase(std::unique(s.spec.merchants.begin(), s.spec.merchants.end()),
+                           s.spec.merchants.end());
+  }
+  s.ints.resize(kNumEventColumns);
+  s.doubles.resize(kNumEventColumns);
+  s.dicts.resize(kNumEventColumns);
+}
+
+Scanner::~Scanner() = default;
+
+namespace {
+
+bool Overlaps(int64_t lo1, int64_t hi1, int64_t lo2, int64_t hi2) { return lo1 <= hi2 && lo2 <= hi1; }
+
+// Prepares a segment: resolves predicates against its dictionaries, computes the row
+// units to visit. Returns false if the whole segment is pruned.
+absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanStats& stats) {
+  const storage::SegmentReader& r = h.reader();
+  s.seg = &r;
+  s.units.clear();
+  s.next_unit = 0;
+  s.candidates.reset();
+  s.code_sets.assign(s.spec.predicates.size(), {});
+  if (!Overlaps(r.min_ts(), r.max_ts(), s.spec.min_ts, s.spec.max_ts)) return false;
+
+  // Row ranges from the key directory.
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  if (s.spec.merchants.empty()) {
+    ranges.push_back({0, static_cast<uint32_t>(r.row_count())});
+  } else {
+    for (uint32_t m : s.spec.merchants) {
+      const storage::KeyRange* k = r.FindKey(m);
+      if (k == nullptr || !Overlaps(k->min_ts, k->max_ts, s.spec.min_ts, s.spec.max_ts)) continue;
+      ranges.push_back({k->row_begin, k->row_begin + k->row_count});
+    }
+  }
+  if (ranges.empty()) return false;
+
+  // String predicates become code sets; an empty set means no row can match.
+  for (size_t i = 0; i < s.spec.predicates.size(); ++i) {
+    const ScanPredicate& p = s.spec.predicates[i];
+    if (p.op != ScanPredicate::Op::kIn) continue;
+    ASSIGN_OR_RETURN(const storage::Dictionary* dict, r.GetDictionary(p.column));
+    for (const std::string& v : p.values)
+      if (auto code = dict->Find(v)) s.code_sets[i].codes.push_back(*code);
+    std::sort(s.code_sets[i].codes.begin(), s.code_sets[i].codes.end());
+    if (s.code_sets[i].codes.empty()) return false;
+    if (r.columns()[p.column].index.has_value()) {
+      Bitmap rows;
+      for (uint32_t code : s.code_sets[i].codes) {
+        ASSIGN_OR_RETURN(Bitmap b, r.IndexBitmap(p.column, code));
+        rows |= b;
+      }
+      if (s.candidates.has_value()) {
+        *s.candidates &= rows;
+      } else {
+        s.candidates = std::move(rows);
+      }
+    }
+  }
+  if (s.candidates.has_value() && s.candidates->isEmpty()) return false;
+
+  const uint32_t rpb = r.rows_per_block();
+  const auto& ts_blocks = r.columns()[kColTs].blocks;
+  for (auto [begin, end] : ranges) {
+    for (uint32_t row = begin; row < end;) {
+      size_t block = row / rpb;
+      uint32_t block_end = std::min<uint32_t>(end, static_cast<uint32_t>((block + 1) * rpb));
+      Unit u{block, row, block_end};
+      row = block_end;
+      stats.blocks_total++;
+      bool pruned = !Overlaps(ts_blocks[block].min_int, ts_blocks[block].max_int, s.spec.min_ts,
+                              s.spec.max_ts);
+      for (size_t i = 0; i < s.spec.predicates.size() && !pruned; ++i) {
+        const ScanPredicate& p = s.spec.predicates[i];
+        const storage::BlockInfo& b = r.columns()[p.column].blocks[block];
+        if (p.op == ScanPredicate::Op::kRange) {
+          pruned = !Overlaps(b.min_int, b.max_int, p.lo, p.hi);
+        } else {
+          const auto& codes = s.code_sets[i].codes;
+          auto it = std::lower_bound(codes.begin(), codes.end(), static_cast<uint32_t>(b.min_int));
+          pruned = it == codes.end() || *it > b.max_int;
+        }
+      }
+      if (!pruned && s.candidates.has_value()) {
+        uint64_t below_end = s.candidates->rank(u.end - 1);
+        uint64_t below_begin = u.begin == 0 ? 0 : s.candidates->rank(u.begin - 1);
+        pruned = below_end == below_begin;
+      }
+      if (pruned) {
+        stats.blocks_pruned++;
+      } else {
+        s.units.push_back(u);
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Scanner::Next(ColumnBatch* batch) {
+  if (!status_.ok()) return false;
+  Impl& s = *impl_;
+  const auto& cols = EventColumns();
+  const size_t nseg = s.snap->segments.size();
+  const size_t nsources = nseg + s.snap->memtables.size();
+
+  auto prepare_batch = [&]() {
+    batch->rows = 0;
+    batch->columns.resize(s.spec.columns.size());
+    for (size_t i = 0; i < s.spec.columns.size(); ++i) {
+      ColumnVector& v = batch->columns[i];
+      v.type = cols[s.spec.columns[i]].type;
+      v.ints.clear();
+      v.doubles.clear();
+      v.codes.clear();
+    }
+  };
+
+  while (s.source < nsources) {
+    // Segments.
+    if (s.source < nseg) {
+      if (s.seg == nullptr) {
+        stats_.segments_total++;
+        auto open = OpenSegment(s, *s.snap->segments[s.source], stats_);
+        if (!open.ok()) {
+          status_ = open.status();
+          return false;
+        }
+        if (!*open) {
+          stats_.segments_pruned++;
+          s.seg = nullptr;
+          s.source++;
+          continue;
+        }
+      }
+      if (s.next_unit >= s.units.size()) {
+        s.seg = nullptr;
+        s.source++;
+        continue;
+      }
+      const Unit u = s.units[s.next_unit++];
+      const storage::SegmentReader& r = *s.seg;
+      const uint32_t block_begin = static_cast<uint32_t>(u.block * r.rows_per_block());
+      for (int c : s.needed) {
+        absl::Status st;
+        if (cols[c].type == ColumnType::kDouble) {
+          st = r.ReadDoubles(c, u.block, &s.doubles[c]);
+        } else {
+          st = r.ReadInts(c, u.block, &s.ints[c]);
+          if (st.ok() && cols[c].type == ColumnType::kString) {
+            auto d = r.GetDictionary(c);
+            if (d.ok()) s.dicts[c] = *d; else st = d.status();
+          }
+        }
+        if (!st.ok()) {
+          status_ = st;
+          return false;
+        }
+      }
+      // Selection: rows of the unit that pass time, predicates and the index bitmap.
+      s.selection.clear();
+      const auto& ts = s.ints[kColTs];
+      for (uint32_t row = u.begin; row < u.end; ++row) {
+        uint32_t off = row - block_begin;
+        int64_t t = ts[off];
+        if (t < s.spec.min_ts || t > s.spec.max_ts) continue;
+        if (s.candidates.has_value() && !s.candidates->contains(row)) continue;
+        bool ok = true;
+        for (size_t i = 0; i < s.spec.predicates.size() && ok; ++i) {
+          const ScanPredicate& p = s.spec.predicates[i];
+          int64_t v = s.ints[p.column][off];
+          ok = p.op == ScanPredicate::Op::kRange
+                   ? (v >= p.lo && v <= p.hi)
+                   : s.code_sets[i].Contains(static_cast<uint32_t>(v));
+        }
+        if (ok) s.selection.push_back(off);
+      }
+      stats_.rows_scanned += u.end - u.begin;
+      if (s.selection.empty()) continue;
+      prepare_batch();
+      for (size_t i = 0; i < s.spec.columns.size(); ++i) {
+        int c = s.spec.columns[i];
+        ColumnVector& v = batch->columns[i];
+        switch (v.type) {
+          case ColumnType::kInt64:
+            v.ints.reserve(s.selection.size());
+            for (uint32_t off : s.selection) v.ints.push_back(s.ints[c][off]);
+            break;
+          case ColumnType::kDouble:
+            v.doubles.reserve(s.selection.size());
+            for (uint32_t off : s.selection) v.doubles.push_back(s.doubles[c][off]);
+            break;
+          case ColumnType::kString:
+            v.codes.reserve(s.selection.size());
+            for (uint32_t off : s.selection) v.codes.push_back(static_cast<uint32_t>(s.ints[c][off]));
+            v.dict = StringDict(s.dicts[c]);
+            break;
+        }
+      }
+      batch->rows = s.selection.size();
+      stats_.rows_matched += batch->rows;
+      return true;
+    }
+
+    // Memtables.
+    const MemtableView& view = s.snap->memtables[s.source - nseg];
+    if (s.mem != &view) {
+      s.mem = &view;
+      s.mem_row = 0;
+      s.mem_match.assign(s.spec.predicates.size(), {});
+    }
+    if (s.mem_row >= view.rows) {
+      s.mem = nullptr;
+      s.source++;
+      continue;
+    }
+    const Memtable& m = *view.memtable;
+    size_t begin = s.mem_row;
+    size_t end = std::min(view.rows, begin + kMemtableBatchRows);
+    s.mem_row = end;
+    s.selection.clear();
+    for (size_t row = begin; row < end; ++row) {
+      uint32_t merchant = m.merchant(row);
+      if (!s.merchant_wanted.empty() &&
+          (merchant >= s.merchant_wanted.size() || !s.merchant_wanted[merchant]))
+        continue;
+      int64_t t = m.ts(row);
+      if (t < s.spec.min_ts || t > s.spec.max_ts) continue;
+      bool ok = true;
+      for (size_t i = 0; i < s.spec.predicates.size() && ok; ++i) {
+        const ScanPredicate& p = s.spec.predicates[i];
+        if (p.op == ScanPredicate::Op::kRange) {
+          int64_t v = p.column == kColMerchant ? merchant
+                      : p.column == kColTs     ? t
+                                               : static_cast<int64_t>(m.client(row));
+          ok = v >= p.lo && v <= p.hi;
+          continue;
+        }
+        uint32_t code = m.code(p.column, row);
+        std::vector<int8_t>& cache = s.mem_match[i];
+        if (code >= cache.size()) cache.resize(code + 1, -1);
+        if (cache[code] < 0) {
+          std::string_view value = m.string_pool(p.column).value(code);
+          cache[code] = std::find(p.values.begin(), p.values.end(), value) != p.values.end();
+        }
+        ok = cache[code] == 1;
+      }
+      if (ok) s.selection.push_back(static_cast<uint32_t>(row));
+    }
+    stats_.memtable_rows_scanned += end - begin;
+    stats_.rows_scanned += end - begin;
+    if (s.selection.empty()) continue;
+    prepare_batch();
+    for (size_t i = 0; i < s.spec.columns.size(); ++i) {
+      int c = s.spec.columns[i];
+      ColumnVector& v = batch->columns[i];
+      for (uint32_t row : s.selection) {
+        switch (c) {
+          case kColMerchant: v.ints.push_back(m.merchant(row)); break;
+          case kColTs: v.ints.push_back(m.ts(row)); break;
+          case kColClient: v.ints.push_back(m.client(row)); break;
+          case kColValue: v.doubles.push_back(m.value(row)); break;
+          default: v.codes.push_back(m.code(c, row));
+        }
+      }
+      if (v.type == ColumnType::kString) v.dict = StringDict(&m.string_pool(c));
+    }
+    batch->rows = s.selection.size();
+    stats_.rows_matched += batch->rows;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace strata::engine

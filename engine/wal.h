@@ -1,0 +1,71 @@
+// The write-ahead log: numbered files DIR/wal/<n>.log, each a record log (storage/log.h)
+// of event batches. A record is [first sequence varint][count varint][events]
+// (EncodeEvent each); event i of the record has sequence first + i. Sequences increase by
+// one per event across files and restarts.
+//
+// The writer rotates to a new file past max_file_bytes. A file is deleted once every
+// event in it is in a segment: the engine passes the oldest sequence still only in a
+// memtable to DeleteObsolete. Replay reads every file in order; a torn tail (only
+// possible in the newest file written before a crash) is truncated and reported.
+//
+// Thread safety: Append/Sync/Rotate are called by the engine's write leader only;
+// DeleteObsolete may run concurrently from the flush thread (internal mutex).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/event.h"
+#include "storage/log.h"
+
+namespace strata::engine {
+
+struct WalReplayReport {
+  uint64_t files = 0;
+  uint64_t records = 0;
+  uint64_t events = 0;
+  uint64_t last_seq = 0;      // highest sequence seen (0 if none)
+  std::string torn_tail;      // non-empty if a tail was truncated: what and where
+};
+
+class Wal {
+ public:
+  // Replays every WAL file in DIR/wal (creating the folder if needed), calling `fn` once
+  // per event in sequence order. Torn tails are truncated (reported). Then opens a new
+  // file for appending.
+  static absl::StatusOr<std::unique_ptr<Wal>> Open(
+      const std::string& dir, uint64_t max_file_bytes,
+      const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
+      WalReplayReport* report);
+
+  // Appends one record holding `events` with sequences [first_seq, first_seq + n).
+  absl::Status Append(uint64_t first_seq, const Event* const* events, size_t n);
+  absl::Status Sync();
+  // Deletes files whose every event has sequence < oldest_needed_seq (never the file
+  // being written).
+  absl::Status DeleteObsolete(uint64_t oldest_needed_seq);
+  uint64_t bytes_written() const { return bytes_written_; }
+
+ private:
+  Wal() = default;
+  absl::Status OpenNewFile();
+
+  std::string dir_;
+  uint64_t max_file_bytes_ = 0;
+  std::unique_ptr<storage::LogWriter> log_;
+  std::string scratch_;
+  uint64_t bytes_written_ = 0;
+
+  absl::Mutex files_mu_;  // guards current_number_ and max_seq_by_file_
+  uint64_t current_number_ ABSL_GUARDED_BY(files_mu_) = 0;
+  std::map<uint64_t, uint64_t> max_seq_by_file_ ABSL_GUARDED_BY(files_mu_);  // file -> max seq
+};
+
+}  // namespace strata::engine
