@@ -23,13 +23,14 @@ function(strata_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${STRATA_WARNINGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE STRATA_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
                        PROPERTIES TIMEOUT ${ARG_TIMEOUT}
-                       ENVIRONMENT "STRATA_BIN=${CMAKE_BINARY_DIR}/bin/strata;STRATA_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+                       ENVIRONMENT "STRATA_BIN=${CMAKE_BINARY_DIR}/bin/strata")
 endfunction()
 
 # strata_add_benchmark(name SOURCES ... DEPS ...)

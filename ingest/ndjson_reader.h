@@ -3,7 +3,9 @@
 // Lines are split here, not by simdjson's iterate_many: one bad line must not stop the
 // rest (and Debian's simdjson 3.0.1 crashes if iteration continues after an error). A line
 // longer than max_line_bytes is reported as too long and skipped without being buffered
-// whole (a 100 MB line costs no more memory than max_line_bytes).
+// whole (a 100 MB line costs no more memory than max_line_bytes). Reads go in 1 MiB
+// chunks; the buffer never exceeds max_line_bytes + 1 MiB. A '\r' before the '\n' is
+// stripped; the last line may lack its '\n'.
 //
 // Thread safety: one reader per thread.
 #pragma once
@@ -19,9 +21,9 @@
 namespace strata::ingest {
 
 struct NdjsonLine {
-  uint64_t number = 0;          // 1-based line number in the input
-  std::string_view text;        // without the newline; valid until the next Next()
-  bool too_long = false;        // text is empty and the line exceeded max_line_bytes
+  uint64_t number = 0;    // 1-based line number in the input
+  std::string_view text;  // without the newline; valid until the next Next()
+  bool too_long = false;  // text is empty and the line exceeded max_line_bytes
 };
 
 class NdjsonReader {
@@ -31,10 +33,11 @@ class NdjsonReader {
                                                             size_t max_line_bytes = 1 << 20);
   virtual ~NdjsonReader() = default;
   // Fills *line with the next line. Returns false at end of input; check status() then
-  // (an I/O or zstd error ends the input early).
+  // (an I/O or zstd error ends the input early; a corrupt or truncated .zst gives DataLoss
+  // naming the file and the compressed byte offset).
   virtual bool Next(NdjsonLine* line) = 0;
   virtual absl::Status status() const = 0;
-  virtual uint64_t bytes_read() const = 0;  // input bytes consumed (decompressed)
+  virtual uint64_t bytes_read() const = 0;  // input bytes read so far (decompressed)
 };
 
 }  // namespace strata::ingest

@@ -139,6 +139,7 @@ int RunLoad(const std::vector<std::string>& args) {
   std::string sync = "fsync";
   uint64_t batch_events = 32768;
   uint64_t shards = options.shards;
+  uint64_t memtable_rows = options.memtable_max_rows;
   bool progress = false;
   ArgParser parser("strata load --data-dir DIR [flags] FILE...",
                    "Bulk-loads NDJSON events (one JSON object per line; .zst files are\n"
@@ -149,6 +150,7 @@ int RunLoad(const std::vector<std::string>& args) {
   parser.AddString("sync", &sync, "WAL durability: fsync (before each ack) or relaxed");
   parser.AddUint64("batch", &batch_events, "events per durable batch");
   parser.AddUint64("shards", &shards, "shards of a new data directory (power of two)");
+  parser.AddUint64("memtable-rows", &memtable_rows, "rows per shard memtable before a flush");
   parser.AddBool("progress", &progress, "print 'acked LINES EVENTS' after each durable batch");
   if (auto s = parser.Parse(args); !s.ok()) {
     std::fprintf(stderr, "strata load: %s\n", std::string(s.message()).c_str());
@@ -169,6 +171,7 @@ int RunLoad(const std::vector<std::string>& args) {
   if (batch_events == 0) batch_events = 1;
   options.wal_sync = sync == "fsync" ? engine::WalSyncMode::kSync : engine::WalSyncMode::kRelaxed;
   options.shards = static_cast<uint32_t>(shards);
+  options.memtable_max_rows = memtable_rows;
 
   auto start = std::chrono::steady_clock::now();
   auto opened = engine::Engine::Open(options);

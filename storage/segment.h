@@ -47,10 +47,12 @@ struct ColumnSchema {
 // One column handed to the writer, in final row order (all columns the same length).
 struct ColumnInput {
   ColumnSchema schema;
-  std::vector<int64_t> ints;       // kInt64
-  std::vector<double> doubles;     // kDouble
-  std::vector<uint32_t> codes;     // kString: per row, an index into `dict`
-  std::vector<std::string> dict;   // kString: distinct values in any order
+  std::vector<int64_t> ints;    // kInt64
+  std::vector<double> doubles;  // kDouble
+  std::vector<uint32_t> codes;  // kString: per row, an index into `dict`
+  // kString: values in any order. Duplicates and values no row uses are dropped, and the
+  // stored codes are renumbered to the sorted order.
+  std::vector<std::string> dict;
 };
 
 struct SegmentWriterOptions {
@@ -77,16 +79,16 @@ absl::StatusOr<SegmentSummary> WriteSegment(const std::string& path,
                                             absl::Span<const ColumnInput> columns);
 
 struct BlockInfo {
-  uint64_t offset = 0;      // file offset of the stored (compressed) bytes
+  uint64_t offset = 0;  // file offset of the stored (compressed) bytes
   uint32_t stored_size = 0;
-  uint32_t raw_size = 0;    // encoded size before compression
-  uint32_t crc = 0;         // masked CRC-32C of the stored bytes
+  uint32_t raw_size = 0;  // encoded size before compression
+  uint32_t crc = 0;       // masked CRC-32C of the stored bytes
   Encoding encoding = Encoding::kIntPlain;
   Compression compression = Compression::kNone;
   uint32_t row_begin = 0;
   uint32_t row_count = 0;
-  int64_t min_int = 0, max_int = 0;      // kInt64 values, kString codes
-  double min_double = 0, max_double = 0; // kDouble (NaN ignored)
+  int64_t min_int = 0, max_int = 0;       // kInt64 values, kString codes
+  double min_double = 0, max_double = 0;  // kDouble (NaN ignored; NaN if all are NaN)
 };
 
 struct RegionInfo {  // a dictionary or an index blob
@@ -100,10 +102,10 @@ struct RegionInfo {  // a dictionary or an index blob
 struct ColumnInfo {
   ColumnSchema schema;
   std::vector<BlockInfo> blocks;
-  uint32_t dict_size = 0;    // kString: number of dictionary values
-  RegionInfo dictionary;     // kString
+  uint32_t dict_size = 0;           // kString: number of dictionary values
+  RegionInfo dictionary;            // kString
   std::optional<RegionInfo> index;  // indexed kString
-  uint64_t stored_bytes = 0; // blocks + dictionary + index, on disk
+  uint64_t stored_bytes = 0;        // blocks + dictionary + index, on disk
 };
 
 struct KeyRange {
@@ -117,8 +119,14 @@ struct KeyRange {
 // A sorted string dictionary. Values are views into memory owned by the Dictionary.
 class Dictionary {
  public:
+  // REQUIRES: `values` view memory that outlives the Dictionary. A view into `buffer`
+  // itself is only safe if `buffer` is heap-allocated (moving a short string copies it);
+  // FromBuffer has no such caveat.
   explicit Dictionary(std::string buffer, std::vector<std::string_view> values)
       : buffer_(std::move(buffer)), values_(std::move(values)) {}
+  // Takes ownership of `buffer` and makes value i the bytes [ends[i-1], ends[i]) of it
+  // (ends[-1] = 0). REQUIRES: ends ascending and ends.back() <= buffer.size().
+  static std::unique_ptr<Dictionary> FromBuffer(std::string buffer, absl::Span<const size_t> ends);
   size_t size() const { return values_.size(); }
   std::string_view value(uint32_t code) const { return values_[code]; }
   // The code of `v`, if present (binary search: the dictionary is sorted bytewise).
@@ -147,7 +155,7 @@ class SegmentReader {
   int key_column() const { return key_column_; }
   int time_column() const { return time_column_; }
   const std::vector<ColumnInfo>& columns() const { return columns_; }
-  int FindColumn(std::string_view name) const;  // -1 if absent
+  int FindColumn(std::string_view name) const;                 // -1 if absent
   const std::vector<KeyRange>& keys() const { return keys_; }  // sorted by key
   const KeyRange* FindKey(uint32_t key) const;
 
@@ -160,14 +168,29 @@ class SegmentReader {
   // Rows whose value of indexed column `col` has dictionary code `code`. NotFound if the
   // column has no index.
   absl::StatusOr<strata::Bitmap> IndexBitmap(int col, uint32_t code) const;
-  // Reads and verifies every block, dictionary and index (for `strata inspect --verify`).
+  // All bitmaps of indexed column `col` (one per dictionary code), verified and decoded on
+  // first use; valid for the reader's lifetime. NotFound if the column has no index.
+  absl::StatusOr<const std::vector<strata::Bitmap>*> GetIndex(int col) const;
+  // Reads and verifies every block, dictionary and index, and checks that block min/max,
+  // the key directory and the index agree with the data (for `strata inspect --verify`).
   absl::Status VerifyAll() const;
 
  private:
   SegmentReader() = default;
   absl::Status DecodeFooter(std::string_view footer);
-  absl::StatusOr<std::string> ReadRegion(const char* what, uint64_t offset, uint32_t stored,
-                                         uint32_t raw, uint32_t crc, Compression c) const;
+  // Verifies the CRC of stored bytes and decompresses them. Returns a view of the raw
+  // bytes: into the mapping when uncompressed, else into `*scratch`. `what`/`index` name
+  // the region in errors ("block" 3, "dictionary", "index").
+  absl::StatusOr<std::string_view> LoadStored(int col, const char* what, size_t index,
+                                              const RegionInfo& r, std::string* scratch) const;
+  absl::StatusOr<std::string> ReadRegion(int col, const char* what, const RegionInfo& r) const;
+  absl::Status CheckColumn(int col, bool int_like, const char* call) const;
+  absl::Status CheckBlock(int col, size_t block, bool int_like, const char* call) const;
+  // "segment PATH: column NAME <what> [index] at offset X"
+  std::string RegionLabel(int col, const char* what, size_t index, uint64_t offset) const;
+  absl::Status VerifyColumn(int col) const;
+  absl::Status VerifyKeyDirectory() const;
+  absl::Status VerifyIndex(int col) const;
 
   std::unique_ptr<MappedFile> file_;
   uint64_t row_count_ = 0;

@@ -6,7 +6,9 @@
 // never trust their input: malformed bytes give DataLoss, never garbage or a crash.
 // Compression (LZ4 or zstd) is applied on top of the encoded bytes by compression.h.
 //
-// On-disk ids are written out and never reused (docs/storage-format.md, "Encodings").
+// On-disk ids are written out and never reused; byte layouts: docs/format/encodings.md.
+// A block of zero values encodes to zero bytes; every other non-plain block starts with
+// its value count, so decoding with the wrong count is DataLoss.
 // Thread safety: all functions are pure.
 #pragma once
 
@@ -22,26 +24,28 @@ namespace strata::storage {
 
 enum class Encoding : uint8_t {
   // Integers.
-  kIntPlain = 1,          // n x int64 little-endian
-  kIntFrameOfRef = 2,     // min, bit width, values-min bit-packed
-  kIntDelta = 3,          // first value, then deltas frame-of-reference bit-packed
-  kIntDeltaOfDelta = 4,   // first, first delta, then delta-of-deltas (zigzag) bit-packed
-  kIntRunLength = 5,      // runs: values and run lengths, each bit-packed
+  kIntPlain = 1,         // n x int64 little-endian
+  kIntFrameOfRef = 2,    // min, then per 128 values: base, bit width, values-base packed
+  kIntDelta = 3,         // first value, then deltas frame-of-reference bit-packed
+  kIntDeltaOfDelta = 4,  // first, first delta, then delta-of-deltas (zigzag) bit-packed
+  kIntRunLength = 5,     // runs: values and run lengths, each bit-packed
   // Floats.
   kFloatPlain = 16,  // n x IEEE-754 binary64 little-endian
-  kFloatXor = 17,    // Gorilla-style XOR with the previous value
+  kFloatXor = 17,    // Gorilla-style XOR with the previous value (bit-exact, NaNs too)
 };
 
 bool IsIntEncoding(Encoding e);
 bool IsFloatEncoding(Encoding e);
 const char* EncodingName(Encoding e);  // "delta-of-delta", "for-bitpack", ...
 
-// Returns the integer encoding that gives the smallest output for `values`.
+// Returns the integer encoding that gives the smallest output for `values` (sizes are
+// computed exactly without encoding; ties go to the cheaper decoder).
 Encoding ChooseIntEncoding(absl::Span<const int64_t> values);
 // Appends the encoding of `values` to `out`. REQUIRES: IsIntEncoding(e).
 void EncodeInts(Encoding e, absl::Span<const int64_t> values, std::string* out);
 // Decodes exactly `count` values into out[0..count). DataLoss if `in` is malformed, too
-// short, has trailing bytes, or does not hold `count` values.
+// short, has trailing bytes, or does not hold `count` values; also for an `e` that is not
+// an integer encoding (the id came from disk). On error out[] holds garbage.
 absl::Status DecodeInts(Encoding e, std::string_view in, size_t count, int64_t* out);
 
 Encoding ChooseFloatEncoding(absl::Span<const double> values);

@@ -22,8 +22,9 @@ const char* CompressionName(Compression c);
 // (1..19; 3 is a good default).
 void Compress(Compression c, std::string_view in, int level, std::string* out);
 
-// Decompresses `in` into exactly `raw_size` bytes at `out` (resized by the caller or by
-// this function). DataLoss if the bytes do not decompress to exactly raw_size.
+// Replaces *out with the `raw_size` bytes `in` decompresses to (`in` must not point into
+// *out). DataLoss if the bytes do not decompress to exactly raw_size, or `c` is not a
+// known id (it came from disk). LZ4 blocks carry no checksum: the caller's CRC does that.
 absl::Status Decompress(Compression c, std::string_view in, size_t raw_size, std::string* out);
 
 }  // namespace strata::storage
