@@ -12,7 +12,7 @@ Memtable::Memtable() : created_(absl::Now()) {
   for (int c = 0; c < kNumEventColumns; ++c) {
     if (cols[c].type == ColumnType::kString) {
       codes_[c] = std::make_unique<ChunkedVector<uint32_t>>();
-      pools_[c] = std::make_unique<StringPool>();
+      pools_[c] = std::make_unique<StringPool>(/*dedupe=*/c != kColEventId);
     }
   }
 }

@@ -18,9 +18,21 @@ namespace strata::engine {
 
 class StringPool {
  public:
-  StringPool() { Intern(""); }  // code 0 is the empty string (NULL)
+  // With dedupe=false every non-empty value gets a new code and no hash index is kept:
+  // for columns whose values are (nearly) unique, such as event_id, where a probe would
+  // only ever miss. The segment writer deduplicates the dictionary at flush either way.
+  explicit StringPool(bool dedupe = true) : dedupe_(dedupe) {  // code 0 is the empty string
+    const std::string& empty = values_.PushBack(std::string());
+    index_.emplace(absl::string_view(empty.data(), 0), 0);
+  }
 
   uint32_t Intern(std::string_view v) {
+    if (v.empty()) return 0;  // most optional fields are absent: skip the hash probe
+    if (!dedupe_) {
+      values_.PushBack(std::string(v));
+      bytes_ += v.size();
+      return static_cast<uint32_t>(values_.size() - 1);
+    }
     absl::string_view key(v.data(), v.size());
     auto it = index_.find(key);
     if (it != index_.end()) return it->second;
@@ -43,6 +55,7 @@ class StringPool {
   ChunkedVector<std::string, 12, 4096> values_;
   absl::flat_hash_map<absl::string_view, uint32_t> index_;
   size_t bytes_ = 0;
+  bool dedupe_;
 };
 
 }  // namespace strata::engine

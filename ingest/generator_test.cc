@@ -448,24 +448,28 @@ TEST(GeneratorTest, AppendJsonEscapes) {
 // Strings around the 8-byte word size, with the escape in each position: the word-wise
 // fast path and the overlapping tail copy must agree with byte-by-byte escaping.
 TEST(GeneratorTest, AppendJsonEscapesAtEveryPosition) {
-  for (size_t len = 1; len <= 24; ++len) {
-    for (size_t at = 0; at <= len; ++at) {
-      std::string s(len, 'a');
-      for (size_t i = 0; i < len; ++i) s[i] = static_cast<char>('a' + i % 26);
-      std::string expected = s;
-      if (at < len) {
-        s[at] = '"';
-        expected = s.substr(0, at) + "\\\"" + s.substr(at + 1);
+  const std::pair<char, std::string> kSpecial[] = {
+      {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}};
+  for (const auto& [special, escaped] : kSpecial) {
+    for (size_t len = 1; len <= 24; ++len) {
+      for (size_t at = 0; at <= len; ++at) {  // at == len: no special character
+        std::string s(len, 'a');
+        for (size_t i = 0; i < len; ++i) s[i] = static_cast<char>('a' + i % 26);
+        std::string expected = s;
+        if (at < len) {
+          s[at] = special;
+          expected = s.substr(0, at) + escaped + s.substr(at + 1);
+        }
+        Event e;
+        e.merchant = "m";
+        e.event = "e";
+        e.page = s;
+        std::string out;
+        Generator::AppendJson(e, &out);
+        ASSERT_EQ(out,
+                  "{\"merchant\":\"m\",\"ts\":0,\"event\":\"e\",\"page\":\"" + expected + "\"}\n")
+            << "len " << len << " at " << at;
       }
-      Event e;
-      e.merchant = "m";
-      e.event = "e";
-      e.page = s;
-      std::string out;
-      Generator::AppendJson(e, &out);
-      ASSERT_EQ(out,
-                "{\"merchant\":\"m\",\"ts\":0,\"event\":\"e\",\"page\":\"" + expected + "\"}\n")
-          << "len " << len << " at " << at;
     }
   }
 }
