@@ -770,13 +770,18 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
 }
 
 std::string FormatRfc3339(int64_t ts_us) {
-  int64_t days = FloorDiv(ts_us, 86400LL * 1000000);
-  int64_t us_of_day = ts_us - days * 86400LL * 1000000;
+  // Split off the fraction first: floor(ts / 1e6) * 1e6 would overflow near INT64_MIN.
+  int64_t frac = ts_us % 1000000;
+  int64_t seconds = ts_us / 1000000;
+  if (frac < 0) {
+    frac += 1000000;
+    --seconds;
+  }
+  int64_t days = FloorDiv(seconds, 86400);
+  int64_t sec_of_day = seconds - days * 86400;
   int64_t year;
   int month, day;
   CivilFromDays(days, &year, &month, &day);
-  int64_t sec_of_day = us_of_day / 1000000;
-  int64_t frac = us_of_day % 1000000;
   char buf[64];
   int n = std::snprintf(
       buf, sizeof(buf), "%04lld-%02d-%02dT%02lld:%02lld:%02lld", static_cast<long long>(year),

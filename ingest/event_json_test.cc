@@ -582,6 +582,9 @@ TEST(Rfc3339Test, FormatRoundTrips) {
   EXPECT_EQ(FormatRfc3339(kNoonUs), "2026-11-01T12:00:00Z");
   EXPECT_EQ(FormatRfc3339(kNoonUs + 250000), "2026-11-01T12:00:00.25Z");
   EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59.999999Z");
+  // Far outside RFC 3339's years, but must not overflow (UBSan checks this).
+  EXPECT_EQ(FormatRfc3339(INT64_MAX), "294247-01-10T04:00:54.775807Z");
+  EXPECT_EQ(FormatRfc3339(INT64_MIN), "-290308-12-21T19:59:05.224192Z");
 }
 
 }  // namespace

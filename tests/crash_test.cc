@@ -157,6 +157,10 @@ TEST(CrashTest, KilledLoadKeepsEveryAcknowledgedEventExactlyOnce) {
     ChildResult child = RunLoadAndKill(dir, input, kill_after, flag);
     killed += child.killed;
     std::map<uint64_t, int> lines = RecoveredLines(dir);
+    std::printf("round %d: %s after %lld ms, acknowledged %llu lines, recovered %zu events\n",
+                round, child.killed ? "killed" : "finished",
+                static_cast<long long>(kill_after.count()),
+                static_cast<unsigned long long>(child.acked_lines), lines.size());
     for (const auto& [line, count] : lines) {
       ASSERT_EQ(count, 1) << "round " << round << ": line " << line << " present " << count
                           << " times";
