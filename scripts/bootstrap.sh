@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git python3
   libabsl-dev libsimdjson-dev libroaring-dev liblz4-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  zstd
+  zstd time
 )
 
 missing=()

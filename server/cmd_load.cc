@@ -156,6 +156,8 @@ int RunLoad(const std::vector<std::string>& args) {
   uint64_t shards = options.shards;
   uint64_t memtable_rows = options.memtable_max_rows;
   bool progress = false;
+  int64_t zstd_level = options.zstd_level;
+  std::string compression = "zstd";
   ArgParser parser("strata load --data-dir DIR [flags] FILE...",
                    "Bulk-loads NDJSON events (one JSON object per line; .zst files are\n"
                    "decompressed; '-' reads stdin) into the data directory. Bad lines are\n"
@@ -166,6 +168,8 @@ int RunLoad(const std::vector<std::string>& args) {
   parser.AddUint64("batch", &batch_events, "events per durable batch");
   parser.AddUint64("shards", &shards, "shards of a new data directory (power of two)");
   parser.AddUint64("memtable-rows", &memtable_rows, "rows per shard memtable before a flush");
+  parser.AddString("compression", &compression, "segment block compression: zstd, lz4 or none");
+  parser.AddInt64("zstd-level", &zstd_level, "zstd level for segment blocks (1-19)");
   parser.AddBool("progress", &progress, "print 'acked LINES EVENTS' after each durable batch");
   if (auto s = parser.Parse(args); !s.ok()) {
     std::fprintf(stderr, "strata load: %s\n", std::string(s.message()).c_str());
@@ -183,6 +187,21 @@ int RunLoad(const std::vector<std::string>& args) {
     std::fprintf(stderr, "strata load: --sync must be fsync or relaxed\n");
     return 2;
   }
+  if (compression == "zstd") {
+    options.compression = storage::Compression::kZstd;
+  } else if (compression == "lz4") {
+    options.compression = storage::Compression::kLz4;
+  } else if (compression == "none") {
+    options.compression = storage::Compression::kNone;
+  } else {
+    std::fprintf(stderr, "strata load: --compression must be zstd, lz4 or none\n");
+    return 2;
+  }
+  if (zstd_level < 1 || zstd_level > 19) {
+    std::fprintf(stderr, "strata load: --zstd-level must be 1-19\n");
+    return 2;
+  }
+  options.zstd_level = static_cast<int>(zstd_level);
   if (batch_events == 0) batch_events = 1;
   options.wal_sync = sync == "fsync" ? engine::WalSyncMode::kSync : engine::WalSyncMode::kRelaxed;
   options.shards = static_cast<uint32_t>(shards);
