@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -65,6 +66,31 @@ absl::Status WritableFile::Append(std::string_view data) {
     p += n;
     left -= static_cast<size_t>(n);
     size_ += static_cast<uint64_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WritableFile::Append2(std::string_view a, std::string_view b) {
+  iovec iov[2] = {{const_cast<char*>(a.data()), a.size()}, {const_cast<char*>(b.data()), b.size()}};
+  int first = 0;
+  size_t left = a.size() + b.size();
+  while (left > 0) {
+    ssize_t n = ::writev(fd_, iov + first, 2 - first);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return PosixError("writev", path_, errno);
+    }
+    size_t done = static_cast<size_t>(n);
+    left -= done;
+    size_ += done;
+    while (first < 2 && done >= iov[first].iov_len) {
+      done -= iov[first].iov_len;
+      ++first;
+    }
+    if (first < 2) {
+      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + done;
+      iov[first].iov_len -= done;
+    }
   }
   return absl::OkStatus();
 }

@@ -30,6 +30,9 @@ class WritableFile {
   WritableFile& operator=(const WritableFile&) = delete;
 
   absl::Status Append(std::string_view data);
+  // Appends `a` then `b` with one writev(), so a caller can add a small header to a large
+  // payload without copying the payload.
+  absl::Status Append2(std::string_view a, std::string_view b);
   absl::Status Sync();  // fdatasync
   absl::Status Close();
   // Shrinks the file to `size` bytes (used to cut a torn log tail).

@@ -65,6 +65,8 @@ class LogWriter {
   explicit LogWriter(std::unique_ptr<WritableFile> file) : file_(std::move(file)) {}
   // Appends scratch_ and, on failure, cuts the file back to `size_before`.
   absl::Status AppendScratch(uint64_t size_before);
+  // On a failed append, cuts the file back to `size_before` (or marks the writer broken).
+  absl::Status HandleAppendResult(absl::Status s, uint64_t size_before);
   void ReleaseLargeScratch();
 
   std::unique_ptr<WritableFile> file_;

@@ -23,15 +23,20 @@ inline constexpr size_t kTypeOffset = 8;
 
 // Appends the frame of one record to `dst`.
 // REQUIRES: payload.size() <= kMaxLogRecordSize.
+// Fills the kLogHeaderSize bytes at `header` for a record of `type` and `payload`.
+inline void EncodeHeader(char* header, uint8_t type, std::string_view payload) {
+  EncodeFixed32(header + kLengthOffset, static_cast<uint32_t>(payload.size()));
+  header[kTypeOffset] = static_cast<char>(type);
+  uint32_t crc = crc32c::Value(header + kTypeOffset, 1);
+  crc = crc32c::Extend(crc, payload.data(), payload.size());
+  EncodeFixed32(header + kCrcOffset, crc32c::Mask(crc));
+}
+
 inline void AppendFrame(std::string* dst, uint8_t type, std::string_view payload) {
-  size_t start = dst->size();
-  dst->resize(start + kLogHeaderSize);
+  char header[kLogHeaderSize];
+  EncodeHeader(header, type, payload);
+  dst->append(header, kLogHeaderSize);
   dst->append(payload.data(), payload.size());
-  char* frame = dst->data() + start;
-  EncodeFixed32(frame + kLengthOffset, static_cast<uint32_t>(payload.size()));
-  frame[kTypeOffset] = static_cast<char>(type);
-  uint32_t crc = crc32c::Value(frame + kTypeOffset, 1 + payload.size());
-  EncodeFixed32(frame + kCrcOffset, crc32c::Mask(crc));
 }
 
 // The outcome of looking for a frame at one offset.

@@ -32,9 +32,12 @@ absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::Create(const std::string& 
 absl::Status LogWriter::AddRecord(uint8_t type, std::string_view payload) {
   RETURN_IF_ERROR(broken_);
   RETURN_IF_ERROR(CheckPayloadSize(path(), payload));
-  scratch_.clear();
-  log_internal::AppendFrame(&scratch_, type, payload);
-  return AppendScratch(size());
+  // Header and payload go out in one writev: a WAL batch of many MiB is never copied.
+  char header[kLogHeaderSize];
+  log_internal::EncodeHeader(header, type, payload);
+  const uint64_t size_before = size();
+  return HandleAppendResult(file_->Append2(std::string_view(header, kLogHeaderSize), payload),
+                            size_before);
 }
 
 absl::Status LogWriter::AddRecords(std::span<const LogRecord> records) {
@@ -53,6 +56,10 @@ absl::Status LogWriter::AddRecords(std::span<const LogRecord> records) {
 absl::Status LogWriter::AppendScratch(uint64_t size_before) {
   absl::Status s = file_->Append(scratch_);
   ReleaseLargeScratch();
+  return HandleAppendResult(s, size_before);
+}
+
+absl::Status LogWriter::HandleAppendResult(absl::Status s, uint64_t size_before) {
   if (s.ok()) return s;
   // A partial frame followed by later records would read back as corruption, so cut the
   // file back to the last complete record before anything else is appended.
