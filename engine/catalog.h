@@ -5,11 +5,11 @@
 // never change or get reused.
 //
 // Durability: new entries are buffered by Resolve and written as one record of the
-// catalog log (storage/log.h, file `catalog.log`) by Persist. The engine persists (and
-// syncs) the catalog before the WAL record whose events use the new ids, and before any
-// segment that references them is published, so every durable id is in the durable log.
-// Recovery truncates a torn tail and re-assigns any lost ids in the same order during WAL
-// replay. Record format: docs/storage-format.md ("Catalog log").
+// catalog log (storage/log.h, file `catalog.log`) by Persist. The engine syncs the catalog
+// log before any segment that references its ids is published. Ids not yet durable are
+// re-derived by WAL replay: ids are assigned per merchant in first-seen order, and the WAL
+// holds the events in that order, so replay assigns exactly the same ids. Record format:
+// docs/storage-format.md ("Catalog log").
 //
 // Thread safety: Resolve/Persist must be serialized by the caller (the engine's write
 // path); lookups may run concurrently with them from any thread (internal reader lock).

@@ -77,6 +77,8 @@ struct EngineStats {
   uint64_t memtable_rows = 0;
   uint64_t memtable_bytes = 0;
   uint64_t last_sequence = 0;
+  uint64_t write_stall_micros = 0;  // time writers waited for flushes (back-pressure)
+  uint64_t flush_micros = 0;        // time the flush thread spent writing segments
 };
 
 class Engine {

@@ -33,12 +33,14 @@ void EngineImpl::FlushLoop() {
       (void)Enqueue(&w);  // errors surface through bg_error_ to writers
       continue;
     }
+    const absl::Time flush_start = absl::Now();
     absl::Status s = FlushMemtable(task);
     uint64_t oldest_needed;
     {
       absl::MutexLock lock(&state_mu_);
       flush_queue_.pop_front();
       flush_running_ = false;
+      stats_.flush_micros += absl::ToInt64Microseconds(absl::Now() - flush_start);
       if (s.ok()) {
         ShardState& shard = shards_[task.shard];
         shard.frozen.pop_front();

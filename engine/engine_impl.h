@@ -64,10 +64,16 @@ class EngineImpl final : public Engine {
   // engine_write.cc
   absl::Status Enqueue(Writer* w);
   absl::Status CommitGroup(const std::vector<Writer*>& group);
-  void InsertRows(const std::vector<const Event*>& events, uint64_t first_seq);
+  absl::Status ApplyGroup(const std::vector<const Event*>& events, uint64_t first_seq);
+  absl::Status WriteWal(const std::vector<const Event*>& events, uint64_t first_seq);
+  void PublishGroup(size_t events);
+  // Resolves client ids and inserts the events into their shards' memtables (`mems`).
+  void InsertShards(const std::vector<const Event*>& events, uint64_t first_seq,
+                    std::vector<Memtable*>& mems);
   void InsertOne(const Event& e, uint64_t seq);
   uint32_t ShardOfMerchantId(uint32_t id, std::string_view name);
-  void FreezeLocked(uint32_t shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
+  // Freezes the shard's memtable; its successor will only hold sequences >= floor_seq.
+  void FreezeLocked(uint32_t shard, uint64_t floor_seq) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
   void MaybeFreeze(bool flush_all, bool freeze_old);
   void WaitForFlushBudget();
 
@@ -94,7 +100,8 @@ class EngineImpl final : public Engine {
   uint64_t next_seq_ = 1;
   std::vector<uint32_t> shard_of_merchant_;  // by dense merchant id
   std::string params_scratch_;
-  std::vector<std::pair<uint32_t, uint32_t>> ids_scratch_;  // (merchant, client) per event
+  std::vector<uint32_t> merchant_scratch_;                 // merchant id per event
+  std::vector<uint32_t> shard_scratch_;                    // shard per event
 
   absl::Mutex write_mu_;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(write_mu_);

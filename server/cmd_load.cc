@@ -238,6 +238,7 @@ int RunLoad(const std::vector<std::string>& args) {
   parser_thread.join();
   if (status.ok()) status = parsed.status;
   absl::Status close = db->Close();
+  const engine::EngineStats stats = db->stats();
   if (status.ok()) status = close;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -247,6 +248,10 @@ int RunLoad(const std::vector<std::string>& args) {
                static_cast<unsigned long long>(acked), static_cast<unsigned long long>(parsed.lines),
                static_cast<unsigned long long>(parsed.rejected), options.data_dir.c_str(), seconds,
                acked / seconds, parsed.bytes / seconds / 1e6);
+  std::fprintf(stderr, "  %llu segments written (%.1f MB), flush time %.2f s, writers stalled %.2f s\n",
+               static_cast<unsigned long long>(stats.segments_written),
+               stats.segment_bytes_written / 1e6, stats.flush_micros / 1e6,
+               stats.write_stall_micros / 1e6);
   if (parsed.rejected > kMaxReportedErrors) {
     std::fprintf(stderr, "(%llu more rejected lines not shown)\n",
                  static_cast<unsigned long long>(parsed.rejected - kMaxReportedErrors));
