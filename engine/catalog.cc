@@ -17,29 +17,57 @@ absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
+                                                       uint64_t durable_bytes,
                                                        std::string* torn_report) {
   std::unique_ptr<Catalog> catalog(new Catalog());
   std::string path = storage::JoinPath(dir, "catalog.log");
   torn_report->clear();
   if (storage::FileExists(path)) {
-    ASSIGN_OR_RETURN(
-        storage::LogReadResult result,
-        storage::RecoverLog(path, [&](uint8_t type, std::string_view payload, uint64_t offset) {
-          if (type != kCatalogRecord) {
-            return absl::DataLossError(
-                absl::StrCat(path, ": unknown record type ", type, " at offset ", offset));
-          }
-          absl::Status s = catalog->ApplyRecord(payload);
-          if (!s.ok()) return absl::DataLossError(absl::StrCat(path, " at offset ", offset, ": ", s.message()));
-          return absl::OkStatus();
-        }));
-    if (result.torn_bytes > 0) {
-      *torn_report = absl::StrCat("truncated ", result.torn_bytes, " bytes at offset ",
-                                  result.valid_bytes, " of ", path, ": ", result.torn_reason);
+    uint64_t good_end = 0;  // end of the last record applied
+    auto apply = [&](uint8_t type, std::string_view payload, uint64_t offset) {
+      if (type != kCatalogRecord) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": unknown record type ", type, " at offset ", offset));
+      }
+      absl::Status s = catalog->ApplyRecord(payload);
+      if (!s.ok()) {
+        return absl::DataLossError(absl::StrCat(path, " at offset ", offset, ": ", s.message()));
+      }
+      good_end = offset + storage::kLogHeaderSize + payload.size();
+      return absl::OkStatus();
+    };
+    auto result = storage::RecoverLog(path, apply);
+    if (!result.ok()) {
+      // Entries past the durable point were never synced: the WAL re-derives them.
+      if (result.status().code() != absl::StatusCode::kDataLoss || good_end < durable_bytes) {
+        return result.status();
+      }
+      ASSIGN_OR_RETURN(uint64_t size, storage::FileSize(path));
+      {
+        ASSIGN_OR_RETURN(auto file, storage::WritableFile::Open(path, /*truncate=*/false));
+        RETURN_IF_ERROR(file->Truncate(good_end));
+        RETURN_IF_ERROR(file->Sync());
+      }
+      *torn_report = absl::StrCat("truncated ", size - good_end, " unsynced bytes at offset ",
+                                  good_end, " of ", path, ": ", result.status().message());
+    } else if (result->torn_bytes > 0 && result->valid_bytes < durable_bytes) {
+      return absl::DataLossError(absl::StrCat(path, ": damaged at offset ", result->valid_bytes,
+                                              ", before the synced size ", durable_bytes, ": ",
+                                              result->torn_reason));
+    } else if (result->torn_bytes > 0) {
+      *torn_report = absl::StrCat("truncated ", result->torn_bytes, " bytes at offset ",
+                                  result->valid_bytes, " of ", path, ": ", result->torn_reason);
     }
   }
   ASSIGN_OR_RETURN(catalog->log_, storage::LogWriter::Open(path));
+  catalog->written_bytes_ = catalog->log_->size();
   return catalog;
+}
+
+absl::StatusOr<uint64_t> Catalog::SyncLog() {
+  uint64_t written = written_bytes_.load(std::memory_order_acquire);
+  RETURN_IF_ERROR(log_->Sync());
+  return written;
 }
 
 absl::Status Catalog::ApplyRecord(std::string_view payload) {
@@ -122,6 +150,7 @@ absl::Status Catalog::Persist(bool sync) {
     RETURN_IF_ERROR(log_->AddRecord(kCatalogRecord, record));
     pending_.clear();
     pending_count_ = 0;
+    written_bytes_.store(log_->size(), std::memory_order_release);
   }
   if (sync) RETURN_IF_ERROR(log_->Sync());
   return absl::OkStatus();

@@ -15,6 +15,7 @@
 // path); lookups may run concurrently with them from any thread (internal reader lock).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,9 +32,13 @@ namespace strata::engine {
 
 class Catalog {
  public:
-  // Opens (or creates) DIR/catalog.log, loading every entry. A torn tail is truncated and
-  // described in *torn_report (empty when none).
+  // Opens (or creates) DIR/catalog.log, loading every entry. `durable_bytes` is the log
+  // size last recorded as synced (the manifest's catalog_checkpoint). Damage past it —
+  // a torn tail, or a hole left by a power loss in writes that were never synced — is
+  // truncated and described in *torn_report, since WAL replay re-derives those ids; damage
+  // before it is DataLoss.
   static absl::StatusOr<std::unique_ptr<Catalog>> Open(const std::string& dir,
+                                                       uint64_t durable_bytes,
                                                        std::string* torn_report);
 
   // Returns the merchant's id, assigning one if new (buffered until Persist).
@@ -43,8 +48,9 @@ class Catalog {
   bool has_pending() const { return !pending_.empty(); }
   // Appends buffered new entries as one log record; syncs if `sync`.
   absl::Status Persist(bool sync);
-  // fdatasyncs what Persist wrote; safe to call from another thread than the writer.
-  absl::Status SyncLog() { return log_->Sync(); }
+  // fdatasyncs what Persist wrote and returns the log size now durable (for the manifest's
+  // catalog_checkpoint). Safe to call from another thread than the writer.
+  absl::StatusOr<uint64_t> SyncLog();
 
   std::optional<uint32_t> FindMerchant(std::string_view merchant) const;
   std::string MerchantName(uint32_t id) const;
@@ -69,6 +75,7 @@ class Catalog {
   std::string pending_;          // encoded new entries not yet in the log
   uint32_t pending_count_ = 0;
   std::unique_ptr<storage::LogWriter> log_;
+  std::atomic<uint64_t> written_bytes_{0};  // log size after the last Persist
 };
 
 }  // namespace strata::engine

@@ -97,7 +97,8 @@ absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
   }
   // The segments reference catalog ids: make them durable first (in relaxed WAL mode
   // the catalog log was written but not synced at commit).
-  RETURN_IF_ERROR(catalog_->SyncLog());
+  ASSIGN_OR_RETURN(uint64_t catalog_durable, catalog_->SyncLog());
+  edit.catalog_checkpoint = catalog_durable;
   edit.next_file_number = next_file_number_;
   edit.properties[absl::StrCat("shard.", task.shard, ".flushed_seq")] =
       absl::StrCat(mem.max_seq());

@@ -73,7 +73,7 @@ absl::Status EngineImpl::OpenAndRecover() {
   next_file_number_ = std::max<uint64_t>(1, manifest_->state().next_file_number);
 
   std::string torn;
-  ASSIGN_OR_RETURN(catalog_, Catalog::Open(dir, &torn));
+  ASSIGN_OR_RETURN(catalog_, Catalog::Open(dir, manifest_->state().catalog_checkpoint, &torn));
   if (!torn.empty()) recovery_.torn_tails.push_back(torn);
 
   {
