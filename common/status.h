@@ -30,12 +30,12 @@
   lhs = std::move(tmp).value()
 
 // STRATA_CHECK(cond, msg): a broken invariant is a bug; crash with a clear message.
-#define STRATA_CHECK(cond, msg)                                                         \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
+#define STRATA_CHECK(cond, msg)                                                      \
+  do {                                                                               \
+    if (!(cond)) {                                                                   \
       std::fprintf(stderr, "BUG: %s:%d: %s (%s)\n", __FILE__, __LINE__, msg, #cond); \
-      std::abort();                                                                     \
-    }                                                                                   \
+      std::abort();                                                                  \
+    }                                                                                \
   } while (0)
 
 #ifdef NDEBUG

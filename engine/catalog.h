@@ -72,7 +72,7 @@ class Catalog {
   absl::flat_hash_map<std::string, uint32_t> merchant_ids_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<MerchantEntry>> merchants_ ABSL_GUARDED_BY(mu_);
 
-  std::string pending_;          // encoded new entries not yet in the log
+  std::string pending_;  // encoded new entries not yet in the log
   uint32_t pending_count_ = 0;
   std::unique_ptr<storage::LogWriter> log_;
   std::atomic<uint64_t> written_bytes_{0};  // log size after the last Persist

@@ -62,8 +62,8 @@ struct EngineOptions {
 struct RecoveryReport {
   uint64_t segments = 0;
   uint64_t wal_files = 0;
-  uint64_t wal_events_replayed = 0;   // events put back into memtables
-  uint64_t wal_events_skipped = 0;    // already in segments
+  uint64_t wal_events_replayed = 0;     // events put back into memtables
+  uint64_t wal_events_skipped = 0;      // already in segments
   std::vector<std::string> torn_tails;  // each truncated log tail: what and where
 };
 

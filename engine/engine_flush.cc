@@ -47,8 +47,8 @@ void EngineImpl::FlushLoop() {
         shard.flushed_seq = task.memtable->max_seq();
         frozen_bytes_ -= std::min(frozen_bytes_, task.memtable->MemoryBytes());
       } else if (bg_error_.ok()) {
-        bg_error_ = absl::Status(s.code(), absl::StrCat("flush failed, engine is read-only: ",
-                                                       s.message()));
+        bg_error_ = absl::Status(s.code(),
+                                 absl::StrCat("flush failed, engine is read-only: ", s.message()));
       }
       oldest_needed = OldestNeededSeqLocked();
       done_cv_.SignalAll();
@@ -100,8 +100,7 @@ absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
   ASSIGN_OR_RETURN(uint64_t catalog_durable, catalog_->SyncLog());
   edit.catalog_checkpoint = catalog_durable;
   edit.next_file_number = next_file_number_;
-  edit.properties[absl::StrCat("shard.", task.shard, ".flushed_seq")] =
-      absl::StrCat(mem.max_seq());
+  edit.properties[absl::StrCat("shard.", task.shard, ".flushed_seq")] = absl::StrCat(mem.max_seq());
   RETURN_IF_ERROR(manifest_->LogAndApply(edit));
 
   absl::MutexLock lock(&state_mu_);

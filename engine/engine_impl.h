@@ -54,7 +54,7 @@ class EngineImpl final : public Engine {
     std::shared_ptr<Memtable> mem;
     uint64_t mem_floor_seq = 0;  // every row of `mem` has sequence >= this
     std::deque<std::shared_ptr<Memtable>> frozen;
-    uint64_t flushed_seq = 0;    // events of this shard up to here are in segments
+    uint64_t flushed_seq = 0;  // events of this shard up to here are in segments
   };
   struct FlushTask {
     uint32_t shard;
@@ -100,8 +100,8 @@ class EngineImpl final : public Engine {
   uint64_t next_seq_ = 1;
   std::vector<uint32_t> shard_of_merchant_;  // by dense merchant id
   std::string params_scratch_;
-  std::vector<uint32_t> merchant_scratch_;                 // merchant id per event
-  std::vector<uint32_t> shard_scratch_;                    // shard per event
+  std::vector<uint32_t> merchant_scratch_;  // merchant id per event
+  std::vector<uint32_t> shard_scratch_;     // shard per event
 
   absl::Mutex write_mu_;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(write_mu_);

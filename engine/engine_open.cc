@@ -11,7 +11,9 @@ namespace {
 
 constexpr char kShardsProperty[] = "shards";
 
-std::string FlushedSeqProperty(uint32_t shard) { return absl::StrCat("shard.", shard, ".flushed_seq"); }
+std::string FlushedSeqProperty(uint32_t shard) {
+  return absl::StrCat("shard.", shard, ".flushed_seq");
+}
 
 bool IsPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -61,8 +63,8 @@ absl::Status EngineImpl::OpenAndRecover() {
   const auto& props = manifest_->state().properties;
   if (auto it = props.find(kShardsProperty); it != props.end()) {
     if (!absl::SimpleAtoi(it->second, &shard_count_) || !IsPowerOfTwo(shard_count_)) {
-      return absl::DataLossError(absl::StrCat(dir, ": manifest has a bad shard count '",
-                                              it->second, "'"));
+      return absl::DataLossError(
+          absl::StrCat(dir, ": manifest has a bad shard count '", it->second, "'"));
     }
   } else {
     storage::ManifestEdit edit;
@@ -102,8 +104,8 @@ absl::Status EngineImpl::LoadSegments() {
     auto reader = storage::SegmentReader::Open(path);
     if (!reader.ok()) {
       return absl::Status(reader.status().code(),
-                          absl::StrCat("opening segment ", id, " listed in the manifest: ",
-                                       reader.status().message()));
+                          absl::StrCat("opening segment ", id,
+                                       " listed in the manifest: ", reader.status().message()));
     }
     segments_[id] = std::make_shared<SegmentHandle>(meta, path, std::move(*reader));
     next_file_number_ = std::max(next_file_number_, id + 1);
@@ -135,19 +137,19 @@ absl::Status EngineImpl::ReplayWal() {
     for (uint32_t s = 0; s < shard_count_; ++s) flushed[s] = shards_[s].flushed_seq;
   }
   WalReplayReport report;
-  ASSIGN_OR_RETURN(
-      wal_, Wal::Open(options_.data_dir, options_.wal_file_bytes,
-                      [&](uint64_t seq, Event& event) {
-                        uint32_t shard = ShardOf(event.merchant, shard_count_);
-                        if (seq <= flushed[shard]) {
-                          recovery_.wal_events_skipped++;
-                          return absl::OkStatus();
-                        }
-                        InsertOne(event, seq);
-                        recovery_.wal_events_replayed++;
-                        return absl::OkStatus();
-                      },
-                      &report));
+  ASSIGN_OR_RETURN(wal_, Wal::Open(
+                             options_.data_dir, options_.wal_file_bytes,
+                             [&](uint64_t seq, Event& event) {
+                               uint32_t shard = ShardOf(event.merchant, shard_count_);
+                               if (seq <= flushed[shard]) {
+                                 recovery_.wal_events_skipped++;
+                                 return absl::OkStatus();
+                               }
+                               InsertOne(event, seq);
+                               recovery_.wal_events_replayed++;
+                               return absl::OkStatus();
+                             },
+                             &report));
   recovery_.wal_files = report.files;
   if (!report.torn_tail.empty()) recovery_.torn_tails.push_back(report.torn_tail);
   next_seq_ = std::max(next_seq_, report.last_seq + 1);

@@ -266,8 +266,8 @@ TEST(EngineTest, CorruptSegmentIsDataLossNamingTheFile) {
     status = db.status();
   } else {
     ScanSpec spec;
-    spec.columns = {kColMerchant, kColTs, kColEvent, kColClient, kColPage, kColValue,
-                    kColEventId, kColParams, kColCountry, kColDevice};
+    spec.columns = {kColMerchant, kColTs,      kColEvent,  kColClient,  kColPage,
+                    kColValue,    kColEventId, kColParams, kColCountry, kColDevice};
     Scanner scanner((*db)->GetSnapshot(), spec);
     ColumnBatch batch;
     while (scanner.Next(&batch)) {

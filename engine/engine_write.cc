@@ -81,7 +81,8 @@ absl::Status EngineImpl::CommitGroup(const std::vector<Writer*>& group) {
     if (!s.ok()) {
       // The WAL may now end in a partial record: refuse further writes until reopened.
       absl::MutexLock lock(&state_mu_);
-      bg_error_ = absl::Status(s.code(), absl::StrCat("write-ahead log failed, engine is read-only: ", s.message()));
+      bg_error_ = absl::Status(
+          s.code(), absl::StrCat("write-ahead log failed, engine is read-only: ", s.message()));
       return bg_error_;
     }
     next_seq_ += events.size();
@@ -133,7 +134,6 @@ void EngineImpl::InsertShards(const std::vector<const Event*>& events, uint64_t 
     mems[shard]->Add(e, merchant, client, params, first_seq + i);
   }
 }
-
 
 absl::Status EngineImpl::WriteWal(const std::vector<const Event*>& events, uint64_t first_seq) {
   RETURN_IF_ERROR(wal_->Append(first_seq, events.data(), events.size()));

@@ -16,9 +16,7 @@ constexpr std::string Event::*kStringFields[] = {
     &Event::item_id,    &Event::event_id,
 };
 
-bool SameDouble(double a, double b) {
-  return (std::isnan(a) && std::isnan(b)) || a == b;
-}
+bool SameDouble(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
 
 }  // namespace
 

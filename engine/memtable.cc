@@ -42,8 +42,8 @@ bool Memtable::NearlyFull() const {
 }
 
 size_t Memtable::MemoryBytes() const {
-  size_t bytes = merchant_.MemoryBytes() + ts_.MemoryBytes() + client_.MemoryBytes() +
-                 value_.MemoryBytes();
+  size_t bytes =
+      merchant_.MemoryBytes() + ts_.MemoryBytes() + client_.MemoryBytes() + value_.MemoryBytes();
   for (int c = 0; c < kNumEventColumns; ++c)
     if (codes_[c]) bytes += codes_[c]->MemoryBytes() + pools_[c]->MemoryBytes();
   return bytes;

@@ -48,9 +48,9 @@ struct CodeSet {
 struct Scanner::Impl {
   std::shared_ptr<const Snapshot> snap;
   ScanSpec spec;
-  std::vector<int> needed;  // columns to decode: predicates, ts, outputs
+  std::vector<int> needed;            // columns to decode: predicates, ts, outputs
   std::vector<bool> merchant_wanted;  // by id; empty = all
-  size_t source = 0;       // index into segments, then memtables
+  size_t source = 0;                  // index into segments, then memtables
 
   // Current segment.
   const storage::SegmentReader* seg = nullptr;
@@ -123,7 +123,9 @@ Scanner::~Scanner() = default;
 
 namespace {
 
-bool Overlaps(int64_t lo1, int64_t hi1, int64_t lo2, int64_t hi2) { return lo1 <= hi2 && lo2 <= hi1; }
+bool Overlaps(int64_t lo1, int64_t hi1, int64_t lo2, int64_t hi2) {
+  return lo1 <= hi2 && lo2 <= hi1;
+}
 
 // Prepares a segment: resolves predicates against its dictionaries, computes the row
 // units to visit. Returns false if the whole segment is pruned.
@@ -264,7 +266,10 @@ bool Scanner::Next(ColumnBatch* batch) {
           st = r.ReadInts(c, u.block, &s.ints[c]);
           if (st.ok() && cols[c].type == ColumnType::kString) {
             auto d = r.GetDictionary(c);
-            if (d.ok()) s.dicts[c] = *d; else st = d.status();
+            if (d.ok())
+              s.dicts[c] = *d;
+            else
+              st = d.status();
           }
         }
         if (!st.ok()) {
@@ -307,7 +312,8 @@ bool Scanner::Next(ColumnBatch* batch) {
             break;
           case ColumnType::kString:
             v.codes.reserve(s.selection.size());
-            for (uint32_t off : s.selection) v.codes.push_back(static_cast<uint32_t>(s.ints[c][off]));
+            for (uint32_t off : s.selection)
+              v.codes.push_back(static_cast<uint32_t>(s.ints[c][off]));
             v.dict = StringDict(s.dicts[c]);
             break;
         }
@@ -371,11 +377,20 @@ bool Scanner::Next(ColumnBatch* batch) {
       ColumnVector& v = batch->columns[i];
       for (uint32_t row : s.selection) {
         switch (c) {
-          case kColMerchant: v.ints.push_back(m.merchant(row)); break;
-          case kColTs: v.ints.push_back(m.ts(row)); break;
-          case kColClient: v.ints.push_back(m.client(row)); break;
-          case kColValue: v.doubles.push_back(m.value(row)); break;
-          default: v.codes.push_back(m.code(c, row));
+          case kColMerchant:
+            v.ints.push_back(m.merchant(row));
+            break;
+          case kColTs:
+            v.ints.push_back(m.ts(row));
+            break;
+          case kColClient:
+            v.ints.push_back(m.client(row));
+            break;
+          case kColValue:
+            v.doubles.push_back(m.value(row));
+            break;
+          default:
+            v.codes.push_back(m.code(c, row));
         }
       }
       if (v.type == ColumnType::kString) v.dict = StringDict(&m.string_pool(c));

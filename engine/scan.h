@@ -44,7 +44,7 @@ struct ScanSpec {
   std::vector<uint32_t> merchants;  // dense merchant ids; empty = every merchant
   int64_t min_ts = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t max_ts = std::numeric_limits<int64_t>::max();  // inclusive
-  std::vector<int> columns;         // EventColumn ids to produce, in this order
+  std::vector<int> columns;  // EventColumn ids to produce, in this order
   std::vector<ScanPredicate> predicates;
 };
 

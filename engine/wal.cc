@@ -29,8 +29,7 @@ bool ParseWalFileName(const std::string& name, uint64_t* number) {
 
 absl::StatusOr<std::unique_ptr<Wal>> Wal::Open(
     const std::string& dir, uint64_t max_file_bytes,
-    const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
-    WalReplayReport* report) {
+    const std::function<absl::Status(uint64_t seq, Event& event)>& fn, WalReplayReport* report) {
   std::unique_ptr<Wal> wal(new Wal());
   wal->dir_ = storage::JoinPath(dir, "wal");
   wal->max_file_bytes_ = max_file_bytes;
@@ -128,7 +127,8 @@ absl::Status Wal::DeleteObsolete(uint64_t oldest_needed_seq) {
     }
     for (uint64_t n : doomed) max_seq_by_file_.erase(n);
   }
-  for (uint64_t n : doomed) RETURN_IF_ERROR(storage::RemoveFile(storage::JoinPath(dir_, WalFileName(n))));
+  for (uint64_t n : doomed)
+    RETURN_IF_ERROR(storage::RemoveFile(storage::JoinPath(dir_, WalFileName(n))));
   return absl::OkStatus();
 }
 

@@ -31,8 +31,8 @@ struct WalReplayReport {
   uint64_t files = 0;
   uint64_t records = 0;
   uint64_t events = 0;
-  uint64_t last_seq = 0;      // highest sequence seen (0 if none)
-  std::string torn_tail;      // non-empty if a tail was truncated: what and where
+  uint64_t last_seq = 0;  // highest sequence seen (0 if none)
+  std::string torn_tail;  // non-empty if a tail was truncated: what and where
 };
 
 class Wal {
@@ -42,8 +42,7 @@ class Wal {
   // file for appending.
   static absl::StatusOr<std::unique_ptr<Wal>> Open(
       const std::string& dir, uint64_t max_file_bytes,
-      const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
-      WalReplayReport* report);
+      const std::function<absl::Status(uint64_t seq, Event& event)>& fn, WalReplayReport* report);
 
   // Appends one record holding `events` with sequences [first_seq, first_seq + n).
   absl::Status Append(uint64_t first_seq, const Event* const* events, size_t n);

@@ -8,11 +8,16 @@ namespace {
 
 std::string DefaultText(void* target, int kind) {
   switch (kind) {
-    case 0: return *static_cast<std::string*>(target);
-    case 1: return std::to_string(*static_cast<int64_t*>(target));
-    case 2: return std::to_string(*static_cast<uint64_t*>(target));
-    case 3: return absl::StrCat(*static_cast<double*>(target));
-    default: return *static_cast<bool*>(target) ? "true" : "false";
+    case 0:
+      return *static_cast<std::string*>(target);
+    case 1:
+      return std::to_string(*static_cast<int64_t*>(target));
+    case 2:
+      return std::to_string(*static_cast<uint64_t*>(target));
+    case 3:
+      return absl::StrCat(*static_cast<double*>(target));
+    default:
+      return *static_cast<bool*>(target) ? "true" : "false";
   }
 }
 
@@ -43,13 +48,24 @@ void ArgParser::AddBool(const std::string& n, bool* t, const std::string& h) {
 absl::Status ArgParser::Set(const Flag& flag, const std::string& value) {
   bool ok = true;
   switch (flag.kind) {
-    case Kind::kString: *static_cast<std::string*>(flag.target) = value; break;
-    case Kind::kInt64: ok = absl::SimpleAtoi(value, static_cast<int64_t*>(flag.target)); break;
-    case Kind::kUint64: ok = absl::SimpleAtoi(value, static_cast<uint64_t*>(flag.target)); break;
-    case Kind::kDouble: ok = absl::SimpleAtod(value, static_cast<double*>(flag.target)); break;
-    case Kind::kBool: ok = absl::SimpleAtob(value, static_cast<bool*>(flag.target)); break;
+    case Kind::kString:
+      *static_cast<std::string*>(flag.target) = value;
+      break;
+    case Kind::kInt64:
+      ok = absl::SimpleAtoi(value, static_cast<int64_t*>(flag.target));
+      break;
+    case Kind::kUint64:
+      ok = absl::SimpleAtoi(value, static_cast<uint64_t*>(flag.target));
+      break;
+    case Kind::kDouble:
+      ok = absl::SimpleAtod(value, static_cast<double*>(flag.target));
+      break;
+    case Kind::kBool:
+      ok = absl::SimpleAtob(value, static_cast<bool*>(flag.target));
+      break;
   }
-  if (!ok) return absl::InvalidArgumentError(absl::StrCat("--", flag.name, ": bad value '", value, "'"));
+  if (!ok)
+    return absl::InvalidArgumentError(absl::StrCat("--", flag.name, ": bad value '", value, "'"));
   return absl::OkStatus();
 }
 

@@ -156,8 +156,8 @@ int RunInspect(const std::vector<std::string>& args) {
               "first event", "last event");
   for (size_t i = 0; i < by_rows.size() && i < top; ++i) {
     const MerchantRow& m = by_rows[i];
-    std::printf("  %-24s %6u %12llu %10u  %-20s  %-20s\n", catalog.MerchantName(m.id).c_str(),
-                m.id, static_cast<unsigned long long>(m.rows), catalog.client_count(m.id),
+    std::printf("  %-24s %6u %12llu %10u  %-20s  %-20s\n", catalog.MerchantName(m.id).c_str(), m.id,
+                static_cast<unsigned long long>(m.rows), catalog.client_count(m.id),
                 FormatTs(m.min_ts).c_str(), FormatTs(m.max_ts).c_str());
   }
 
@@ -168,7 +168,8 @@ int RunInspect(const std::vector<std::string>& args) {
   for (int c = 0; c < engine::kNumEventColumns; ++c) {
     const ColumnTotals& t = columns[c];
     std::string enc;
-    for (const auto& [name, n] : t.encodings) absl::StrAppend(&enc, enc.empty() ? "" : ", ", name, " ", n);
+    for (const auto& [name, n] : t.encodings)
+      absl::StrAppend(&enc, enc.empty() ? "" : ", ", name, " ", n);
     enc += " /";
     for (const auto& [name, n] : t.compressions) absl::StrAppend(&enc, " ", name, " ", n);
     std::printf("  %-13s %-7s %12llu %6.1f%% %9.2f %10llu  %s\n", defs[c].name,

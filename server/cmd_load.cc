@@ -245,13 +245,14 @@ int RunLoad(const std::vector<std::string>& args) {
   std::fprintf(stderr,
                "loaded %llu events (%llu lines, %llu rejected) into %s in %.2f s: %.0f events/s, "
                "%.1f MB/s\n",
-               static_cast<unsigned long long>(acked), static_cast<unsigned long long>(parsed.lines),
+               static_cast<unsigned long long>(acked),
+               static_cast<unsigned long long>(parsed.lines),
                static_cast<unsigned long long>(parsed.rejected), options.data_dir.c_str(), seconds,
                acked / seconds, parsed.bytes / seconds / 1e6);
-  std::fprintf(stderr, "  %llu segments written (%.1f MB), flush time %.2f s, writers stalled %.2f s\n",
-               static_cast<unsigned long long>(stats.segments_written),
-               stats.segment_bytes_written / 1e6, stats.flush_micros / 1e6,
-               stats.write_stall_micros / 1e6);
+  std::fprintf(
+      stderr, "  %llu segments written (%.1f MB), flush time %.2f s, writers stalled %.2f s\n",
+      static_cast<unsigned long long>(stats.segments_written), stats.segment_bytes_written / 1e6,
+      stats.flush_micros / 1e6, stats.write_stall_micros / 1e6);
   if (parsed.rejected > kMaxReportedErrors) {
     std::fprintf(stderr, "(%llu more rejected lines not shown)\n",
                  static_cast<unsigned long long>(parsed.rejected - kMaxReportedErrors));

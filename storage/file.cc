@@ -19,8 +19,8 @@ namespace strata::storage {
 namespace {
 
 absl::Status PosixError(std::string_view op, const std::string& path, int err) {
-  std::string msg = absl::StrCat(absl::string_view(op.data(), op.size()), " ", path, ": ",
-                                 std::strerror(err));
+  std::string msg =
+      absl::StrCat(absl::string_view(op.data(), op.size()), " ", path, ": ", std::strerror(err));
   if (err == ENOENT) return absl::NotFoundError(msg);
   if (err == ENOSPC) return absl::ResourceExhaustedError(msg);
   return absl::InternalError(msg);
@@ -147,9 +147,8 @@ absl::StatusOr<std::unique_ptr<DirLock>> DirLock::Acquire(const std::string& dir
   if (fd < 0) return PosixError("open", path, errno);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return absl::FailedPreconditionError(
-        absl::StrCat("data directory ", dir, " is in use by another Strata process (", path,
-                     " is locked)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data directory ", dir, " is in use by another Strata process (", path, " is locked)"));
   }
   return std::unique_ptr<DirLock>(new DirLock(fd));
 }

@@ -23,8 +23,7 @@ namespace strata::storage {
 class WritableFile {
  public:
   // Creates or truncates (truncate=true) or opens for append (truncate=false).
-  static absl::StatusOr<std::unique_ptr<WritableFile>> Open(const std::string& path,
-                                                            bool truncate);
+  static absl::StatusOr<std::unique_ptr<WritableFile>> Open(const std::string& path, bool truncate);
   ~WritableFile();
   WritableFile(const WritableFile&) = delete;
   WritableFile& operator=(const WritableFile&) = delete;

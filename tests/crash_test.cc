@@ -100,7 +100,8 @@ ChildResult RunLoadAndKill(const std::string& data_dir, const std::string& input
   char buf[4096];
   ssize_t n;
   ::fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-  while ((n = ::read(out_pipe[0], buf, sizeof(buf))) > 0) buffer.append(buf, static_cast<size_t>(n));
+  while ((n = ::read(out_pipe[0], buf, sizeof(buf))) > 0)
+    buffer.append(buf, static_cast<size_t>(n));
   ::close(out_pipe[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);

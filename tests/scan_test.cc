@@ -68,8 +68,8 @@ TEST(ScanTest, PrunedScansEqualBruteForce) {
 
   std::mt19937_64 rng(99);
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
-  const int string_cols[] = {engine::kColEvent, engine::kColDevice, engine::kColCountry,
-                             engine::kColPage, engine::kColUtmSource, engine::kColBrowser};
+  const int string_cols[] = {engine::kColEvent, engine::kColDevice,    engine::kColCountry,
+                             engine::kColPage,  engine::kColUtmSource, engine::kColBrowser};
   uint64_t pruned_blocks = 0, pruned_segments = 0;
   for (int iter = 0; iter < 60; ++iter) {
     engine::ScanSpec spec;
@@ -91,13 +91,13 @@ TEST(ScanTest, PrunedScansEqualBruteForce) {
       for (int v = 0; v < nv; ++v) {
         const Event& sample = events[rng() % events.size()];
         values.push_back(col == engine::kColPage && rng() % 4 == 0 ? pick(pages)
-                                                                    : Field(sample, col));
+                                                                   : Field(sample, col));
       }
       if (rng() % 10 == 0) values = {"no-such-value"};
       spec.predicates.push_back(ScanPredicate::In(col, values));
     }
-    spec.columns = {engine::kColMerchant, engine::kColTs, engine::kColClient, engine::kColEvent,
-                    engine::kColPage, engine::kColCountry};
+    spec.columns = {engine::kColMerchant, engine::kColTs,   engine::kColClient,
+                    engine::kColEvent,    engine::kColPage, engine::kColCountry};
 
     std::multiset<Row> expected;
     for (const Event& ev : events) {

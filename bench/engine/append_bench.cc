@@ -47,7 +47,8 @@ void BM_AppendAndFlush(benchmark::State& state, WalSyncMode mode) {
     state.ResumeTiming();
     for (size_t i = 0; i < events.size(); i += batch) {
       size_t n = std::min(batch, events.size() - i);
-      if (!(*db)->Append(absl::MakeConstSpan(events).subspan(i, n)).ok()) state.SkipWithError("append");
+      if (!(*db)->Append(absl::MakeConstSpan(events).subspan(i, n)).ok())
+        state.SkipWithError("append");
     }
     if (!(*db)->Close().ok()) state.SkipWithError("close");
     state.PauseTiming();
@@ -61,9 +62,14 @@ void BM_AppendAndFlush(benchmark::State& state, WalSyncMode mode) {
 }
 
 BENCHMARK_CAPTURE(BM_AppendAndFlush, fsync, WalSyncMode::kSync)
-    ->Arg(1000)->Arg(32768)->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Arg(1000)
+    ->Arg(32768)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_AppendAndFlush, relaxed, WalSyncMode::kRelaxed)
-    ->Arg(32768)->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Arg(32768)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace strata::engine
