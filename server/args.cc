@@ -1,5 +1,7 @@
 #include "server/args.h"
 
+#include <cstdio>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -106,6 +108,19 @@ absl::Status ArgParser::Parse(const std::vector<std::string>& args) {
     if (auto s = Set(*flag, value); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+std::optional<int> ArgParser::ParseOrExit(const std::vector<std::string>& args,
+                                          const char* command) {
+  if (absl::Status s = Parse(args); !s.ok()) {
+    std::fprintf(stderr, "strata %s: %s\n", command, std::string(s.message()).c_str());
+    return 2;
+  }
+  if (help_requested_) {
+    std::fputs(Usage().c_str(), stdout);
+    return 0;
+  }
+  return std::nullopt;
 }
 
 std::string ArgParser::Usage() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ class ArgParser {
   bool help_requested() const { return help_requested_; }
   const std::vector<std::string>& positional() const { return positional_; }
   std::string Usage() const;
+
+  // The usual start of a subcommand: parses `args`; on a usage error prints
+  // "strata COMMAND: reason" to stderr and returns 2; after --help prints the usage and
+  // returns 0; otherwise returns nullopt and the command goes on.
+  std::optional<int> ParseOrExit(const std::vector<std::string>& args, const char* command);
 
  private:
   enum class Kind { kString, kInt64, kUint64, kDouble, kBool };

@@ -215,14 +215,7 @@ int RunGenerate(const std::vector<std::string>& args) {
   parser.AddDouble("zipf", &f.zipf, "Zipf exponent of traffic over merchants");
   parser.AddString("output", &f.output, "output file, '-' for stdout");
   parser.AddInt64("zstd-level", &f.zstd_level, "zstd level for .zst output");
-  if (absl::Status s = parser.Parse(args); !s.ok()) {
-    std::fprintf(stderr, "strata generate: %s\n", std::string(s.message()).c_str());
-    return 2;
-  }
-  if (parser.help_requested()) {
-    std::fputs(parser.Usage().c_str(), stdout);
-    return 0;
-  }
+  if (std::optional<int> exit = parser.ParseOrExit(args, "generate")) return *exit;
   if (!parser.positional().empty()) {
     std::fprintf(stderr, "strata generate: unexpected argument '%s' (see --help)\n",
                  parser.positional()[0].c_str());

@@ -70,14 +70,7 @@ int RunInspect(const std::vector<std::string>& args) {
   parser.AddUint64("merchants", &top, "how many of the largest merchants to list");
   parser.AddBool("segments", &list_segments, "list every segment");
   parser.AddBool("verify", &verify, "read and checksum every block, dictionary and index");
-  if (auto s = parser.Parse(args); !s.ok()) {
-    std::fprintf(stderr, "strata inspect: %s\n", std::string(s.message()).c_str());
-    return 2;
-  }
-  if (parser.help_requested()) {
-    std::fputs(parser.Usage().c_str(), stdout);
-    return 0;
-  }
+  if (std::optional<int> exit = parser.ParseOrExit(args, "inspect")) return *exit;
   if (!storage::FileExists(storage::JoinPath(options.data_dir, "CURRENT"))) {
     std::fprintf(stderr, "strata inspect: %s is not a Strata data directory (no CURRENT)\n",
                  options.data_dir.c_str());

@@ -171,14 +171,7 @@ int RunLoad(const std::vector<std::string>& args) {
   parser.AddString("compression", &compression, "segment block compression: zstd, lz4 or none");
   parser.AddInt64("zstd-level", &zstd_level, "zstd level for segment blocks (1-19)");
   parser.AddBool("progress", &progress, "print 'acked LINES EVENTS' after each durable batch");
-  if (auto s = parser.Parse(args); !s.ok()) {
-    std::fprintf(stderr, "strata load: %s\n", std::string(s.message()).c_str());
-    return 2;
-  }
-  if (parser.help_requested()) {
-    std::fputs(parser.Usage().c_str(), stdout);
-    return 0;
-  }
+  if (std::optional<int> exit = parser.ParseOrExit(args, "load")) return *exit;
   if (parser.positional().empty()) {
     std::fprintf(stderr, "strata load: no input files (use '-' for stdin)\n");
     return 2;

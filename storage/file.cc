@@ -54,21 +54,7 @@ WritableFile::~WritableFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-absl::Status WritableFile::Append(std::string_view data) {
-  const char* p = data.data();
-  size_t left = data.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return PosixError("write", path_, errno);
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-    size_ += static_cast<uint64_t>(n);
-  }
-  return absl::OkStatus();
-}
+absl::Status WritableFile::Append(std::string_view data) { return Append2(data, {}); }
 
 absl::Status WritableFile::Append2(std::string_view a, std::string_view b) {
   iovec iov[2] = {{const_cast<char*>(a.data()), a.size()}, {const_cast<char*>(b.data()), b.size()}};
