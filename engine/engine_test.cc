@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "common/temp_dir.h"
 #include "engine/scan.h"
 #include "engine/schema.h"
 #include "gtest/gtest.h"
@@ -19,18 +20,7 @@ namespace {
 
 constexpr int64_t kDay0 = 1793491200000000;  // 2026-11-01T00:00:00Z
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/strata-engine-test-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using strata::TempDir;
 
 Event MakeEvent(int i, int merchants = 5) {
   Event e;

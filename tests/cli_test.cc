@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
+#include "common/temp_dir.h"
 #include "gtest/gtest.h"
-#include "tests/testutil/temp_dir.h"
 
 namespace strata {
 namespace {
@@ -35,7 +35,7 @@ RunResult RunStrata(const std::string& args) {
 }
 
 TEST(CliTest, LoadReportsEachBadLineAndKeepsEveryGoodOne) {
-  testing::TempDir tmp;
+  TempDir tmp;
   std::string input = tmp.file("mixed.ndjson");
   {
     std::ofstream out(input, std::ios::binary);
@@ -76,7 +76,7 @@ TEST(CliTest, LoadReportsEachBadLineAndKeepsEveryGoodOne) {
 }
 
 TEST(CliTest, GenerateZstdThenLoadFromFileAndStdin) {
-  testing::TempDir tmp;
+  TempDir tmp;
   RunResult gen = RunStrata("generate --events 20000 --merchants 30 --days 2 --seed 5 --output " +
                             tmp.file("ev.ndjson.zst"));
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
@@ -101,7 +101,7 @@ TEST(CliTest, GenerateZstdThenLoadFromFileAndStdin) {
 }
 
 TEST(CliTest, ClearErrorsForBadUsageAndMissingDirectories) {
-  testing::TempDir tmp;
+  TempDir tmp;
   EXPECT_EQ(RunStrata("nosuchcommand").exit_code, 2);
   EXPECT_EQ(RunStrata("load --data-dir " + tmp.file("d")).exit_code, 2);  // no input files
   RunResult missing = RunStrata("load --data-dir " + tmp.file("d") + " " + tmp.file("none.ndjson"));

@@ -17,11 +17,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "common/temp_dir.h"
 #include "engine/engine.h"
 #include "engine/scan.h"
 #include "gtest/gtest.h"
 #include "ingest/generator.h"
-#include "tests/testutil/temp_dir.h"
 
 namespace strata {
 namespace {
@@ -143,7 +143,7 @@ std::map<uint64_t, int> RecoveredLines(const std::string& data_dir) {
 }
 
 TEST(CrashTest, KilledLoadKeepsEveryAcknowledgedEventExactlyOnce) {
-  testing::TempDir tmp;
+  TempDir tmp;
   const uint64_t kEvents = 150000;
   std::string input = tmp.file("events.ndjson");
   WriteInput(input, kEvents);

@@ -6,11 +6,11 @@
 #include <set>
 #include <tuple>
 
+#include "common/temp_dir.h"
 #include "engine/engine.h"
 #include "engine/scan.h"
 #include "gtest/gtest.h"
 #include "ingest/generator.h"
-#include "tests/testutil/temp_dir.h"
 
 namespace strata {
 namespace {
@@ -27,7 +27,7 @@ const std::string& Field(const Event& e, int col) {
 }
 
 TEST(ScanTest, PrunedScansEqualBruteForce) {
-  testing::TempDir tmp;
+  TempDir tmp;
   ingest::GeneratorOptions g;
   g.events = 120000;
   g.merchants = 40;

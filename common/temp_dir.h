@@ -1,4 +1,5 @@
-// A temporary directory removed (recursively) when the object goes out of scope.
+// TempDir: a fresh directory under /tmp, removed recursively when the object goes out of
+// scope. For tests and benchmarks of every module.
 #pragma once
 
 #include <stdlib.h>
@@ -6,12 +7,12 @@
 #include <filesystem>
 #include <string>
 
-namespace strata::testing {
+namespace strata {
 
 class TempDir {
  public:
   TempDir() {
-    char tmpl[] = "/tmp/strata-test-XXXXXX";
+    char tmpl[] = "/tmp/strata-test-XXXXXX";  // mkdtemp fills in the X
     path_ = ::mkdtemp(tmpl);
   }
   ~TempDir() {
@@ -27,4 +28,4 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace strata::testing
+}  // namespace strata
