@@ -159,6 +159,11 @@ absl::Status EngineImpl::Close() {
   }
   if (flush_thread_.joinable()) flush_thread_.join();
   if (wal_ && status.ok()) status = wal_->Sync();
+  if (wal_ && status.ok() && options_.flush_on_close) {
+    // Everything is in segments now: drop the whole log so the next open replays nothing.
+    status = wal_->Rotate();
+    if (status.ok()) status = wal_->DeleteObsolete(next_seq_);
+  }
   closed_ = true;
   lock_.reset();
   return status;

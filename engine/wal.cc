@@ -117,6 +117,11 @@ absl::Status Wal::Append(uint64_t first_seq, const Event* const* events, size_t 
 
 absl::Status Wal::Sync() { return log_->Sync(); }
 
+absl::Status Wal::Rotate() {
+  RETURN_IF_ERROR(log_->Sync());
+  return OpenNewFile();
+}
+
 absl::Status Wal::DeleteObsolete(uint64_t oldest_needed_seq) {
   std::vector<uint64_t> doomed;
   {

@@ -50,6 +50,9 @@ class Wal {
   // Deletes files whose every event has sequence < oldest_needed_seq (never the file
   // being written).
   absl::Status DeleteObsolete(uint64_t oldest_needed_seq);
+  // Starts a new file, so the current one can be deleted once obsolete (used at a clean
+  // close: after the final flush the whole log is obsolete).
+  absl::Status Rotate();
   uint64_t bytes_written() const { return bytes_written_; }
 
  private:
