@@ -79,10 +79,11 @@ absl::Status EngineImpl::CommitGroup(const std::vector<Writer*>& group) {
     // segment uses them, and WAL replay would re-derive the same ids (catalog.h).
     if (s.ok()) s = catalog_->Persist(/*sync=*/false);
     if (!s.ok()) {
-      // The WAL may now end in a partial record: refuse further writes until reopened.
+      // The WAL or catalog log may now end in a partial record: refuse further writes
+      // until reopened (recovery truncates what is torn).
       absl::MutexLock lock(&state_mu_);
       bg_error_ = absl::Status(
-          s.code(), absl::StrCat("write-ahead log failed, engine is read-only: ", s.message()));
+          s.code(), absl::StrCat("write path failed, engine is read-only: ", s.message()));
       return bg_error_;
     }
     next_seq_ += events.size();
