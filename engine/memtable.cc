@@ -2,17 +2,39 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace strata::engine {
 
 using storage::ColumnInput;
 using storage::ColumnType;
+
+namespace {
+
+// Columns whose values rarely repeat within a memtable: interned at flush, not on insert.
+bool IsHighCardinality(int column) {
+  switch (column) {
+    case kColTitle:
+    case kColPage:
+    case kColUserId:
+    case kColSessionId:
+    case kColItemId:
+    case kColEventId:
+    case kColParams:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 Memtable::Memtable() : created_(absl::Now()) {
   const auto& cols = EventColumns();
   for (int c = 0; c < kNumEventColumns; ++c) {
     if (cols[c].type == ColumnType::kString) {
       codes_[c] = std::make_unique<ChunkedVector<uint32_t>>();
-      pools_[c] = std::make_unique<StringPool>(/*dedupe=*/c != kColEventId);
+      pools_[c] = std::make_unique<StringPool>(/*dedupe=*/!IsHighCardinality(c));
     }
   }
 }
@@ -75,6 +97,7 @@ std::vector<FlushPart> Memtable::BuildFlushParts(size_t rows) const {
   const auto& cols = EventColumns();
   std::vector<FlushPart> parts;
   std::vector<uint32_t> remap;  // pool code -> segment dictionary code, per string column
+  absl::flat_hash_map<absl::string_view, uint32_t> by_value;  // for pools without dedupe
   size_t begin = 0;
   while (begin < rows) {
     size_t end = begin;
@@ -104,18 +127,30 @@ std::vector<FlushPart> Memtable::BuildFlushParts(size_t rows) const {
           for (size_t i = 0; i < n; ++i) in.doubles[i] = value_[keys[begin + i].row];
           break;
         default: {
-          // Keep only the dictionary values this day uses.
           const ChunkedVector<uint32_t>& codes = *codes_[c];
           const StringPool& pool = *pools_[c];
-          remap.assign(pool.size(), UINT32_MAX);
           in.codes.resize(n);
-          for (size_t i = 0; i < n; ++i) {
-            uint32_t code = codes[keys[begin + i].row];
-            if (remap[code] == UINT32_MAX) {
-              remap[code] = static_cast<uint32_t>(in.dict.size());
-              in.dict.emplace_back(pool.value(code));
+          if (pool.dedupe()) {
+            // Keep only the dictionary values this day uses.
+            remap.assign(pool.size(), UINT32_MAX);
+            for (size_t i = 0; i < n; ++i) {
+              uint32_t code = codes[keys[begin + i].row];
+              if (remap[code] == UINT32_MAX) {
+                remap[code] = static_cast<uint32_t>(in.dict.size());
+                in.dict.emplace_back(pool.value(code));
+              }
+              in.codes[i] = remap[code];
             }
-            in.codes[i] = remap[code];
+          } else {
+            // Values were appended without deduplication: build the dictionary here.
+            by_value.clear();
+            for (size_t i = 0; i < n; ++i) {
+              std::string_view v = pool.value(codes[keys[begin + i].row]);
+              auto [it, inserted] = by_value.try_emplace(absl::string_view(v.data(), v.size()),
+                                                         static_cast<uint32_t>(in.dict.size()));
+              if (inserted) in.dict.emplace_back(v);
+              in.codes[i] = it->second;
+            }
           }
         }
       }
