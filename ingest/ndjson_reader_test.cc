@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace strata::ingest {
@@ -20,23 +21,12 @@ namespace {
 
 class NdjsonReaderTest : public testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ndjson_reader_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    for (const std::string& f : files_) std::remove(f.c_str());
-    ::rmdir(dir_.c_str());
-  }
-
   std::string Write(const std::string& name, const std::string& data) {
-    std::string path = dir_ + "/" + name;
+    std::string path = dir_.File(name);
     FILE* f = std::fopen(path.c_str(), "wb");
     EXPECT_NE(f, nullptr);
     EXPECT_EQ(std::fwrite(data.data(), 1, data.size(), f), data.size());
     std::fclose(f);
-    files_.push_back(path);
     return path;
   }
 
@@ -78,8 +68,7 @@ class NdjsonReaderTest : public testing::Test {
     return lines;
   }
 
-  std::string dir_;
-  std::vector<std::string> files_;
+  TempDir dir_;
 };
 
 TEST_F(NdjsonReaderTest, SplitsLinesAndCountsEmptyOnes) {
@@ -119,7 +108,7 @@ TEST_F(NdjsonReaderTest, OnlyNewlines) {
 }
 
 TEST_F(NdjsonReaderTest, MissingFileIsNotFound) {
-  auto reader = NdjsonReader::Open(dir_ + "/nope.ndjson");
+  auto reader = NdjsonReader::Open(dir_.File("nope.ndjson"));
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(reader.status().message().find("nope.ndjson"), absl::string_view::npos);
@@ -215,11 +204,10 @@ std::string CompressHugeLine(size_t line_bytes) {
 
 TEST_F(NdjsonReaderTest, HundredMegabyteLineStaysInBoundedMemory) {
   constexpr size_t kLine = 100 << 20;
-  std::string plain = dir_ + "/huge.ndjson";
+  std::string plain = dir_.File("huge.ndjson");
   {
     FILE* f = std::fopen(plain.c_str(), "wb");
     ASSERT_NE(f, nullptr);
-    files_.push_back(plain);
     std::string block(1 << 20, 'x');
     std::fputs("first\n", f);
     for (size_t i = 0; i < kLine / block.size(); ++i) std::fwrite(block.data(), 1, block.size(), f);

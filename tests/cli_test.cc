@@ -36,7 +36,7 @@ RunResult RunStrata(const std::string& args) {
 
 TEST(CliTest, LoadReportsEachBadLineAndKeepsEveryGoodOne) {
   TempDir tmp;
-  std::string input = tmp.file("mixed.ndjson");
+  std::string input = tmp.File("mixed.ndjson");
   {
     std::ofstream out(input, std::ios::binary);
     const std::string good =
@@ -55,7 +55,7 @@ TEST(CliTest, LoadReportsEachBadLineAndKeepsEveryGoodOne) {
         << "\n";  // 8
     out << good;  // 9, no newline
   }
-  RunResult load = RunStrata("load --data-dir " + tmp.file("data") + " " + input);
+  RunResult load = RunStrata("load --data-dir " + tmp.File("data") + " " + input);
   EXPECT_EQ(load.exit_code, 0) << load.output;
   EXPECT_NE(load.output.find("mixed.ndjson:2: rejected: merchant:"), std::string::npos)
       << load.output;
@@ -67,7 +67,7 @@ TEST(CliTest, LoadReportsEachBadLineAndKeepsEveryGoodOne) {
   EXPECT_NE(load.output.find("loaded 3 events"), std::string::npos) << load.output;
   EXPECT_NE(load.output.find("5 rejected"), std::string::npos) << load.output;
 
-  RunResult inspect = RunStrata("inspect --data-dir " + tmp.file("data") + " --verify");
+  RunResult inspect = RunStrata("inspect --data-dir " + tmp.File("data") + " --verify");
   EXPECT_EQ(inspect.exit_code, 0) << inspect.output;
   EXPECT_NE(inspect.output.find("merchants       2"), std::string::npos) << inspect.output;
   EXPECT_NE(inspect.output.find("rows            3 in segments"), std::string::npos)
@@ -78,21 +78,21 @@ TEST(CliTest, LoadReportsEachBadLineAndKeepsEveryGoodOne) {
 TEST(CliTest, GenerateZstdThenLoadFromFileAndStdin) {
   TempDir tmp;
   RunResult gen = RunStrata("generate --events 20000 --merchants 30 --days 2 --seed 5 --output " +
-                            tmp.file("ev.ndjson.zst"));
+                            tmp.File("ev.ndjson.zst"));
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
-  RunResult load = RunStrata("load --data-dir " + tmp.file("a") + " " + tmp.file("ev.ndjson.zst"));
+  RunResult load = RunStrata("load --data-dir " + tmp.File("a") + " " + tmp.File("ev.ndjson.zst"));
   ASSERT_EQ(load.exit_code, 0) << load.output;
   EXPECT_NE(load.output.find("loaded 20000 events"), std::string::npos) << load.output;
 
   RunResult plain = RunStrata("generate --events 5000 --merchants 5 --days 1 --seed 6 --output " +
-                              tmp.file("ev.ndjson"));
+                              tmp.File("ev.ndjson"));
   ASSERT_EQ(plain.exit_code, 0) << plain.output;
   RunResult stdin_load =
-      RunStrata("load --data-dir " + tmp.file("b") + " - < " + tmp.file("ev.ndjson"));
+      RunStrata("load --data-dir " + tmp.File("b") + " - < " + tmp.File("ev.ndjson"));
   ASSERT_EQ(stdin_load.exit_code, 0) << stdin_load.output;
   EXPECT_NE(stdin_load.output.find("loaded 5000 events"), std::string::npos) << stdin_load.output;
 
-  RunResult inspect = RunStrata("inspect --data-dir " + tmp.file("a") + " --segments");
+  RunResult inspect = RunStrata("inspect --data-dir " + tmp.File("a") + " --segments");
   ASSERT_EQ(inspect.exit_code, 0) << inspect.output;
   EXPECT_NE(inspect.output.find("rows            20000 in segments"), std::string::npos)
       << inspect.output;
@@ -103,8 +103,8 @@ TEST(CliTest, GenerateZstdThenLoadFromFileAndStdin) {
 TEST(CliTest, ClearErrorsForBadUsageAndMissingDirectories) {
   TempDir tmp;
   EXPECT_EQ(RunStrata("nosuchcommand").exit_code, 2);
-  EXPECT_EQ(RunStrata("load --data-dir " + tmp.file("d")).exit_code, 2);  // no input files
-  RunResult missing = RunStrata("load --data-dir " + tmp.file("d") + " " + tmp.file("none.ndjson"));
+  EXPECT_EQ(RunStrata("load --data-dir " + tmp.File("d")).exit_code, 2);  // no input files
+  RunResult missing = RunStrata("load --data-dir " + tmp.File("d") + " " + tmp.File("none.ndjson"));
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.output.find("none.ndjson"), std::string::npos) << missing.output;
   RunResult not_data = RunStrata("inspect --data-dir " + tmp.path());

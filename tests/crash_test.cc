@@ -145,13 +145,13 @@ std::map<uint64_t, int> RecoveredLines(const std::string& data_dir) {
 TEST(CrashTest, KilledLoadKeepsEveryAcknowledgedEventExactlyOnce) {
   TempDir tmp;
   const uint64_t kEvents = 150000;
-  std::string input = tmp.file("events.ndjson");
+  std::string input = tmp.File("events.ndjson");
   WriteInput(input, kEvents);
 
   std::mt19937 rng(20261126);
   int killed = 0;
   for (int round = 0; round < 8; ++round) {
-    std::string dir = tmp.file("data-" + std::to_string(round));
+    std::string dir = tmp.File("data-" + std::to_string(round));
     // Small memtables in half of the rounds so kills land inside flushes too.
     std::string flag = round % 2 ? "--memtable-rows=20000" : "--sync=fsync";
     auto kill_after = std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 1500)(rng));

@@ -1,10 +1,10 @@
 // Engine write path: events/s through Append (group commit, WAL, memtables, background
 // flush to segments), with fsync and relaxed WAL modes, and the flush itself.
 #include <benchmark/benchmark.h>
-#include <stdlib.h>
 
-#include <filesystem>
+#include <memory>
 
+#include "common/temp_dir.h"
 #include "engine/engine.h"
 #include "ingest/generator.h"
 
@@ -27,11 +27,6 @@ const std::vector<Event>& Events() {
   return events;
 }
 
-std::string FreshDir() {
-  char tmpl[] = "/tmp/strata-bench-XXXXXX";
-  return ::mkdtemp(tmpl);
-}
-
 // Appends all events in batches of state.range(0); includes the final flush.
 void BM_AppendAndFlush(benchmark::State& state, WalSyncMode mode) {
   const auto& events = Events();
@@ -39,9 +34,9 @@ void BM_AppendAndFlush(benchmark::State& state, WalSyncMode mode) {
   uint64_t bytes = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    std::string dir = FreshDir();
+    auto dir = std::make_unique<TempDir>();
     EngineOptions o;
-    o.data_dir = dir;
+    o.data_dir = dir->path();
     o.wal_sync = mode;
     auto db = Engine::Open(o);
     state.ResumeTiming();
@@ -54,7 +49,7 @@ void BM_AppendAndFlush(benchmark::State& state, WalSyncMode mode) {
     state.PauseTiming();
     bytes = (*db)->stats().segment_bytes_written;
     db->reset();
-    std::filesystem::remove_all(dir);
+    dir.reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * events.size()));

@@ -14,7 +14,20 @@ constexpr Encoding kIntCandidates[] = {Encoding::kIntPlain, Encoding::kIntFrameO
                                        Encoding::kIntRunLength, Encoding::kIntDelta,
                                        Encoding::kIntDeltaOfDelta};
 
-size_t IntEncodedSize(Encoding e, absl::Span<const int64_t> v) {
+// A block of zero values is encoded as zero bytes by every encoding.
+absl::Status CheckEmpty(Encoding e, std::string_view in) {
+  if (in.empty()) return absl::OkStatus();
+  return absl::DataLossError(
+      absl::StrCat(EncodingName(e), " block: ", in.size(), " trailing bytes for 0 values"));
+}
+
+absl::Status UnknownEncoding(Encoding e, const char* kind) {
+  return absl::DataLossError(absl::StrCat("unknown ", kind, " encoding id ", static_cast<int>(e)));
+}
+
+}  // namespace
+
+size_t codecs::IntEncodedSize(Encoding e, absl::Span<const int64_t> v) {
   if (v.empty()) return 0;
   switch (e) {
     case Encoding::kIntPlain:
@@ -32,19 +45,6 @@ size_t IntEncodedSize(Encoding e, absl::Span<const int64_t> v) {
   }
   return 0;
 }
-
-// A block of zero values is encoded as zero bytes by every encoding.
-absl::Status CheckEmpty(Encoding e, std::string_view in) {
-  if (in.empty()) return absl::OkStatus();
-  return absl::DataLossError(
-      absl::StrCat(EncodingName(e), " block: ", in.size(), " trailing bytes for 0 values"));
-}
-
-absl::Status UnknownEncoding(Encoding e, const char* kind) {
-  return absl::DataLossError(absl::StrCat("unknown ", kind, " encoding id ", static_cast<int>(e)));
-}
-
-}  // namespace
 
 bool IsIntEncoding(Encoding e) {
   switch (e) {
@@ -82,9 +82,9 @@ const char* EncodingName(Encoding e) {
 
 Encoding ChooseIntEncoding(absl::Span<const int64_t> values) {
   Encoding best = kIntCandidates[0];
-  size_t best_size = IntEncodedSize(best, values);
+  size_t best_size = codecs::IntEncodedSize(best, values);
   for (Encoding e : kIntCandidates) {
-    const size_t size = IntEncodedSize(e, values);
+    const size_t size = codecs::IntEncodedSize(e, values);
     if (size < best_size) {
       best = e;
       best_size = size;

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "common/coding.h"
+#include "storage/encoding/codec.h"
 
 namespace strata::storage::codecs {
 
@@ -40,6 +41,9 @@ void EncodeDeltaOfDelta(Ints v, std::string* out);
 absl::Status DecodeDeltaOfDelta(std::string_view in, size_t n, int64_t* out);
 
 size_t RunLengthSize(Ints v);
+
+// The exact encoded size of `v` under integer encoding `e` (what ChooseIntEncoding compares).
+size_t IntEncodedSize(Encoding e, Ints v);
 void EncodeRunLength(Ints v, std::string* out);
 absl::Status DecodeRunLength(std::string_view in, size_t n, int64_t* out);
 

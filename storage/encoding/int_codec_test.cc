@@ -19,22 +19,6 @@ constexpr Encoding kIntEncodings[] = {Encoding::kIntPlain, Encoding::kIntFrameOf
                                       Encoding::kIntDelta, Encoding::kIntDeltaOfDelta,
                                       Encoding::kIntRunLength};
 
-size_t ExpectedSize(Encoding e, absl::Span<const int64_t> v) {
-  if (v.empty()) return 0;
-  switch (e) {
-    case Encoding::kIntPlain:
-      return codecs::IntPlainSize(v);
-    case Encoding::kIntFrameOfRef:
-      return codecs::FrameOfRefSize(v);
-    case Encoding::kIntDelta:
-      return codecs::DeltaSize(v);
-    case Encoding::kIntDeltaOfDelta:
-      return codecs::DeltaOfDeltaSize(v);
-    default:
-      return codecs::RunLengthSize(v);
-  }
-}
-
 std::string Encode(Encoding e, absl::Span<const int64_t> v) {
   std::string out;
   EncodeInts(e, v, &out);
@@ -52,7 +36,7 @@ TEST_P(IntCodecTest, RoundTripsEveryCaseWithExactSize) {
     EncodeInts(e, c.values, &out);
     ASSERT_EQ(out.substr(0, 6), "prefix");
     const std::string encoded = out.substr(6);
-    EXPECT_EQ(encoded.size(), ExpectedSize(e, c.values));
+    EXPECT_EQ(encoded.size(), codecs::IntEncodedSize(e, c.values));
 
     std::vector<int64_t> decoded(c.values.size());
     ASSERT_TRUE(DecodeInts(e, encoded, decoded.size(), decoded.data()).ok());

@@ -14,34 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "common/temp_dir.h"
 #include "gtest/gtest.h"
 #include "storage/segment.h"
 
 namespace strata::storage::segment_test {
 
-// A fresh directory under the GoogleTest temp dir, removed with its contents.
-class ScopedTempDir {
- public:
-  ScopedTempDir() {
-    static int counter = 0;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    std::replace(name.begin(), name.end(), '/', '_');
-    path_ =
-        std::filesystem::path(::testing::TempDir()) /
-        ("strata_seg_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + name);
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScopedTempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using ScopedTempDir = ::strata::TempDir;
 
 inline ColumnInput IntColumn(std::string name) {
   ColumnInput c;
