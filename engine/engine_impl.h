@@ -70,7 +70,10 @@ class EngineImpl final : public Engine {
   // Resolves client ids and inserts the events into their shards' memtables (`mems`).
   void InsertShards(const std::vector<const Event*>& events, uint64_t first_seq,
                     std::vector<Memtable*>& mems);
-  void InsertOne(const Event& e, uint64_t seq);
+  void InsertOne(const Event& e, uint64_t seq);  // WAL replay
+  // Resolves the client id and appends one row to `mem` (the shard's memtable), freezing
+  // it first if full; `mem` is updated to the fresh memtable then.
+  void InsertRow(const Event& e, uint32_t merchant, uint32_t shard, uint64_t seq, Memtable*& mem);
   uint32_t ShardOfMerchantId(uint32_t id, std::string_view name);
   // Freezes the shard's memtable; its successor will only hold sequences >= floor_seq.
   void FreezeLocked(uint32_t shard, uint64_t floor_seq) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);

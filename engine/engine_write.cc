@@ -102,38 +102,37 @@ uint32_t EngineImpl::ShardOfMerchantId(uint32_t id, std::string_view name) {
 void EngineImpl::InsertOne(const Event& e, uint64_t seq) {
   uint32_t m = catalog_->ResolveMerchant(e.merchant);
   uint32_t shard = ShardOfMerchantId(m, e.merchant);
-  uint32_t client = catalog_->ResolveClient(m, e.client_id);
   // The leader is the only writer of memtable pointers, so reading them is safe; the
   // lock is needed only to swap one in FreezeLocked.
   Memtable* mem;
   {
     absl::MutexLock lock(&state_mu_);
-    if (shards_[shard].mem->NearlyFull()) FreezeLocked(shard, seq);
     mem = shards_[shard].mem.get();
   }
-  params_scratch_ = EncodeParams(e.params);
-  mem->Add(e, m, client, params_scratch_, seq);
+  InsertRow(e, m, shard, seq, mem);
 }
 
 void EngineImpl::InsertShards(const std::vector<const Event*>& events, uint64_t first_seq,
                               std::vector<Memtable*>& mems) {
   for (size_t i = 0; i < events.size(); ++i) {
     const uint32_t shard = shard_scratch_[i];
-    const Event& e = *events[i];
-    if (mems[shard]->NearlyFull()) {
-      absl::MutexLock lock(&state_mu_);
-      FreezeLocked(shard, first_seq + i);
-      mems[shard] = shards_[shard].mem.get();
-    }
-    std::string_view params;
-    if (!e.params.empty()) {
-      params_scratch_ = EncodeParams(e.params);
-      params = params_scratch_;
-    }
-    const uint32_t merchant = merchant_scratch_[i];
-    const uint32_t client = catalog_->ResolveClient(merchant, e.client_id);
-    mems[shard]->Add(e, merchant, client, params, first_seq + i);
+    InsertRow(*events[i], merchant_scratch_[i], shard, first_seq + i, mems[shard]);
   }
+}
+
+void EngineImpl::InsertRow(const Event& e, uint32_t merchant, uint32_t shard, uint64_t seq,
+                           Memtable*& mem) {
+  if (mem->NearlyFull()) {
+    absl::MutexLock lock(&state_mu_);
+    FreezeLocked(shard, seq);
+    mem = shards_[shard].mem.get();
+  }
+  std::string_view params;
+  if (!e.params.empty()) {
+    params_scratch_ = EncodeParams(e.params);
+    params = params_scratch_;
+  }
+  mem->Add(e, merchant, catalog_->ResolveClient(merchant, e.client_id), params, seq);
 }
 
 absl::Status EngineImpl::WriteWal(const std::vector<const Event*>& events, uint64_t first_seq) {

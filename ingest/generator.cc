@@ -965,4 +965,13 @@ void Generator::AppendJson(const Event& e, std::string* out) {
   out->resize(p - out->data());
 }
 
+std::vector<engine::Event> Generator::All(const GeneratorOptions& options) {
+  Generator gen(options);
+  std::vector<engine::Event> events;
+  events.reserve(options.events);
+  engine::Event e;
+  while (gen.Next(&e)) events.push_back(e);
+  return events;
+}
+
 }  // namespace strata::ingest

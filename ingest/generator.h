@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "engine/event.h"
@@ -58,6 +59,10 @@ class Generator {
   // ts in epoch milliseconds, absent optional fields omitted, params only if non-empty,
   // numbers in shortest round-trip form (non-finite param numbers as null).
   static void AppendJson(const engine::Event& e, std::string* out);
+
+  // Every event of `options`, in arrival order (for tests and benchmarks that want them
+  // all in memory).
+  static std::vector<engine::Event> All(const GeneratorOptions& options);
 
   // When the event last returned by Next() reached the collector (event time plus
   // lateness), in microseconds since the epoch. Non-decreasing across calls.

@@ -33,10 +33,7 @@ TEST(ScanTest, PrunedScansEqualBruteForce) {
   g.merchants = 40;
   g.days = 4;
   g.seed = 7;
-  ingest::Generator gen(g);
-  std::vector<Event> events;
-  Event e;
-  while (gen.Next(&e)) events.push_back(e);
+  const std::vector<Event> events = ingest::Generator::All(g);
 
   engine::EngineOptions o;
   o.data_dir = tmp.path();

@@ -18,11 +18,7 @@ const std::vector<Event>& Events() {
     g.merchants = 500;
     g.days = 7;
     g.seed = 3;
-    ingest::Generator gen(g);
-    std::vector<Event> out;
-    Event e;
-    while (gen.Next(&e)) out.push_back(e);
-    return out;
+    return ingest::Generator::All(g);
   }();
   return events;
 }
