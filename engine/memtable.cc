@@ -56,13 +56,6 @@ void Memtable::Add(const Event& e, uint32_t merchant, uint32_t client, std::stri
   ++rows_;
 }
 
-bool Memtable::NearlyFull() const {
-  if (rows_ + 1 >= kMaxRows) return true;
-  for (const auto& pool : pools_)
-    if (pool && pool->size() + 1 >= decltype(merchant_)::kCapacity / 2) return true;
-  return false;
-}
-
 size_t Memtable::MemoryBytes() const {
   size_t bytes =
       merchant_.MemoryBytes() + ts_.MemoryBytes() + client_.MemoryBytes() + value_.MemoryBytes();

@@ -41,7 +41,10 @@ struct FlushPart {
 class Memtable {
  public:
   // Rows per memtable are capped so the chunk tables never overflow.
-  static constexpr size_t kMaxRows = ChunkedVector<int64_t>::kCapacity;
+  // Each row adds at most one value to each string pool (code 0 is preassigned), so
+  // capping rows below the pools' capacity bounds every column.
+  static constexpr size_t kMaxRows = StringPool::kCapacity - 1;
+  static_assert(kMaxRows <= ChunkedVector<int64_t>::kCapacity);
 
   Memtable();
 
@@ -54,8 +57,8 @@ class Memtable {
   size_t rows() const { return rows_; }  // writer's view
   size_t visible_rows() const { return visible_.load(std::memory_order_acquire); }
   bool empty() const { return rows_ == 0; }
-  // True when the memtable must be flushed before more rows fit.
-  bool NearlyFull() const;
+  // True when the memtable must be flushed before another row fits.
+  bool NearlyFull() const { return rows_ >= kMaxRows; }
   size_t MemoryBytes() const;
   uint64_t min_seq() const { return min_seq_; }
   uint64_t max_seq() const { return max_seq_; }

@@ -85,6 +85,8 @@ class StringPool {
   std::string_view value(uint32_t code) const { return values_[code]; }
   size_t size() const { return values_.size(); }
   bool full() const { return values_.full(); }
+  // The most values a pool can hold (code 0, the empty string, included).
+  static constexpr size_t kCapacity = ChunkedVector<std::string_view, 12, 4096>::kCapacity;
   bool dedupe() const { return dedupe_; }
   size_t MemoryBytes() const {
     return values_.MemoryBytes() + arena_.MemoryBytes() +
