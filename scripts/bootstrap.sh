@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git python3
   libabsl-dev libsimdjson-dev libroaring-dev liblz4-dev libzstd-dev
+  libre2-dev libedit-dev libsqlite3-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   zstd time
 )
