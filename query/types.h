@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/time/time.h"
+
 namespace strata::query {
 
 enum class Type : uint8_t {
@@ -64,6 +66,9 @@ struct Value {
   // "Infinity"), "2026-11-01 12:00:00.5+00" timestamps, "1 day 02:00:00" intervals.
   // NULL gives "" (callers that must tell NULL apart check `null`).
   std::string ToString() const;
+  // The same, with timestamps shown in `zone` as PostgreSQL does for its TimeZone setting
+  // ("2026-11-01 13:00:00+01").
+  std::string ToString(const absl::TimeZone& zone) const;
   bool operator==(const Value& o) const;
 };
 
