@@ -104,9 +104,11 @@ void Vector::Append(const Value& v) {
       f64[row] = v.f;
       break;
     case Type::kString: {
-      StringHeap* heap = heaps.empty() ? NewHeap() : nullptr;
-      if (heap == nullptr) {
-        // Only heaps this vector created itself may be appended to; shared ones are const.
+      // Append to the last heap only when no other vector shares it; else start a new one.
+      StringHeap* heap = nullptr;
+      if (!heaps.empty() && heaps.back().use_count() == 1) {
+        heap = const_cast<StringHeap*>(heaps.back().get());
+      } else {
         heap = NewHeap();
       }
       str[row] = heap->Add(v.s);
