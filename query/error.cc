@@ -51,4 +51,11 @@ int ErrorPosition(const absl::Status& status) {
   return position;
 }
 
+absl::Status WithPosition(const absl::Status& status, int position) {
+  if (status.ok() || position <= 0 || ErrorPosition(status) > 0) return status;
+  absl::Status out = status;
+  out.SetPayload(kPositionKey, absl::Cord(std::to_string(position)));
+  return out;
+}
+
 }  // namespace strata::query

@@ -45,5 +45,7 @@ absl::Status SqlError(std::string_view state, std::string_view message, int posi
 std::string SqlStateOf(const absl::Status& status);
 // The attached position, or 0.
 int ErrorPosition(const absl::Status& status);
+// `status` with `position` attached unless it already has one (OK stays OK).
+absl::Status WithPosition(const absl::Status& status, int position);
 
 }  // namespace strata::query

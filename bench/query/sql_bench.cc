@@ -1,0 +1,152 @@
+// End-to-end SQL latency: the benchmark queries Q1-Q8 (bench/workloads/queries.sql) for
+// the biggest merchant (shop-000001) and the 100th by traffic (shop-000100), plus a
+// filtered count that measures raw scan speed.
+//
+// Data: STRATA_BENCH_DATA_DIR names a loaded data directory (bench/workloads/
+// load_queries.sh makes the 10M-event, 10K-merchant, 30-day one); without it a 1M-event
+// dataset is generated into a temporary directory first. now() is fixed at the end of the
+// generated traffic (STRATA_BENCH_NOW, RFC 3339, default 2026-12-01T00:00:00Z).
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/temp_dir.h"
+#include "engine/engine.h"
+#include "ingest/generator.h"
+#include "query/expr.h"
+#include "query/query.h"
+
+namespace strata {
+namespace {
+
+struct Fixture {
+  std::unique_ptr<TempDir> temp;
+  std::unique_ptr<engine::Engine> engine;
+  std::vector<std::string> queries;  // Q1..Q8 with ':m' placeholders
+  int64_t now_us = 0;
+};
+
+Fixture& GetFixture() {
+  static Fixture* f = [] {
+    auto* fx = new Fixture;
+    engine::EngineOptions options;
+    options.flush_on_close = false;
+    if (const char* dir = std::getenv("STRATA_BENCH_DATA_DIR")) {
+      options.data_dir = dir;
+    } else {
+      fx->temp = std::make_unique<TempDir>();
+      options.data_dir = fx->temp->path();
+      options.wal_sync = engine::WalSyncMode::kRelaxed;
+    }
+    auto engine = engine::Engine::Open(options);
+    if (!engine.ok()) {
+      std::fprintf(stderr, "open: %s\n", std::string(engine.status().message()).c_str());
+      std::exit(1);
+    }
+    fx->engine = std::move(*engine);
+    if (fx->temp) {
+      ingest::GeneratorOptions gen;
+      gen.events = 1'000'000;
+      gen.merchants = 1000;
+      gen.days = 30;
+      ingest::Generator g(gen);
+      std::vector<engine::Event> batch(4096);
+      size_t n = 0;
+      while (g.Next(&batch[n])) {
+        if (++n == batch.size()) {
+          (void)fx->engine->Append(batch);
+          n = 0;
+        }
+      }
+      batch.resize(n);
+      (void)fx->engine->Append(batch);
+      (void)fx->engine->Flush();
+    }
+    const char* now = std::getenv("STRATA_BENCH_NOW");
+    fx->now_us =
+        *query::ParseTimestamp(now != nullptr ? now : "2026-12-01T00:00:00Z", absl::UTCTimeZone());
+    std::ifstream in(std::string(STRATA_SOURCE_DIR) + "/bench/workloads/queries.sql");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string current;
+    for (absl::string_view line : absl::StrSplit(text.str(), '\n')) {
+      if (absl::StartsWith(line, "--")) continue;
+      current += std::string(line) + "\n";
+      if (absl::EndsWith(absl::StripTrailingAsciiWhitespace(line), ";")) {
+        fx->queries.push_back(current);
+        current.clear();
+      }
+    }
+    return fx;
+  }();
+  return *f;
+}
+
+void RunQuery(benchmark::State& state, const std::string& sql) {
+  Fixture& fx = GetFixture();
+  engine::Engine* engine = fx.engine.get();
+  query::QuerySession session([engine] { return engine->GetSnapshot(); }, {});
+  session.SetNowForTesting(fx.now_us);
+  size_t rows = 0;
+  for (auto _ : state) {
+    auto r = session.Execute(sql);
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      return;
+    }
+    rows = r->rows.size();
+  }
+  state.counters["result_rows"] = static_cast<double>(rows);
+}
+
+void BM_Query(benchmark::State& state, int q, const char* merchant) {
+  Fixture& fx = GetFixture();
+  if (q >= static_cast<int>(fx.queries.size())) {
+    state.SkipWithError("queries.sql has fewer queries");
+    return;
+  }
+  RunQuery(state, absl::StrReplaceAll(fx.queries[q], {{":m", merchant}}));
+}
+
+// Raw scan speed: a filtered count over every event of the biggest merchant; items are
+// the merchant's rows.
+void BM_FilteredCount(benchmark::State& state) {
+  Fixture& fx = GetFixture();
+  engine::Engine* engine = fx.engine.get();
+  query::QuerySession session([engine] { return engine->GetSnapshot(); }, {});
+  auto total = session.Execute("SELECT count(*) FROM events WHERE merchant = 'shop-000001'");
+  int64_t rows = total.ok() ? total->rows[0][0].i : 0;
+  RunQuery(state,
+           "SELECT count(*) FROM events WHERE merchant = 'shop-000001' AND "
+           "event = 'page_view' AND device = 'mobile'");
+  state.SetItemsProcessed(state.iterations() * rows);
+}
+
+void Register() {
+  const char* names[] = {"Q1_daily", "Q2_hourly", "Q3_top_pages", "Q4_bounce",
+                         "Q5_conversion", "Q6_top_merchants", "Q7_countries", "Q8_realtime"};
+  for (int q = 0; q < 8; ++q) {
+    for (const char* m : {"shop-000001", "shop-000100"}) {
+      if (q == 5 && std::string(m) != "shop-000001") continue;  // Q6 spans all merchants
+      std::string name = std::string(names[q]) + "/" + (q == 5 ? "all" : m);
+      benchmark::RegisterBenchmark(name.c_str(), BM_Query, q, m)
+          ->Unit(benchmark::kMillisecond)
+          ->MinTime(0.5);
+    }
+  }
+  benchmark::RegisterBenchmark("FilteredCount/shop-000001", BM_FilteredCount)
+      ->Unit(benchmark::kMillisecond);
+}
+
+const bool registered = (Register(), true);
+
+}  // namespace
+}  // namespace strata
