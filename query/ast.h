@@ -26,7 +26,14 @@ enum class ExprKind {
   kParam,      // $n (extended protocol); param_index is n
   kUnary,      // op: "-", "+", "NOT"
   kBinary,     // op: + - * / % || = <> < <= > >= AND OR
-  kFunction,   // name(args) [FILTER (WHERE filter)]; count(*) has star=true, no args
+  kFunction,   // name(args) [FILTER (WHERE filter)]; count(*) has star=true, no args.
+               // Special syntax arrives as plain calls: x IS [NOT] TRUE / FALSE is
+               // "is_true" / "is_false" (x) with `negated` for NOT; x AT TIME ZONE z is
+               // "timezone" (z, x); TRIM([LEADING|TRAILING|BOTH] c FROM s) is "ltrim" /
+               // "rtrim" / "btrim" (s, c); SUBSTRING(s FROM a FOR b) is "substring" (s, a, b);
+               // POSITION(a IN b) is "strpos" (b, a); OVERLAY(s PLACING r FROM a FOR b) is
+               // "overlay" (s, r, a, b); CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP,
+               // CURRENT_USER, ... are that name, lower case, with no args.
   kCast,       // CAST(arg AS type), arg::type, and typed literals (timestamptz '...')
   kCase,       // CASE [operand] WHEN .. THEN .. [ELSE ..] END
   kIn,         // args[0] [NOT] IN (args[1..])
@@ -35,7 +42,7 @@ enum class ExprKind {
   kLike,       // args[0] [NOT] LIKE|ILIKE args[1]; op is "LIKE" or "ILIKE"
   kIsNull,     // args[0] IS [NOT] NULL
   kSubscript,  // args[0][args[1]]: params['key']
-  kInterval,   // INTERVAL '7 days' (literal.s holds the text) or INTERVAL '7' DAY
+  kInterval,   // INTERVAL '7 days' (literal.s holds the text) or INTERVAL '7' DAY ("7 day")
   kExtract,    // EXTRACT(field FROM args[0]); name holds the field, lower case
   kSubquery,   // (SELECT ...) used as a scalar value
 };
@@ -50,7 +57,7 @@ struct Expr {
   std::string op;         // kUnary / kBinary / kLike: upper case operator text
   std::string type_name;  // kCast: the type as written, lower case ("double precision")
   int param_index = 0;    // kParam
-  bool negated = false;   // NOT IN / NOT BETWEEN / NOT LIKE / IS NOT NULL
+  bool negated = false;   // NOT IN / NOT BETWEEN / NOT LIKE / IS NOT NULL / IS NOT TRUE
   bool distinct = false;  // kFunction: count(DISTINCT x)
   bool star = false;      // kFunction: count(*)
   std::vector<ExprPtr> args;

@@ -138,10 +138,10 @@ absl::StatusOr<ExprPtr> Binder::BindAggregateCall(const ast::Expr& e, GroupingSt
   if (!spec.ok()) return WithPosition(spec.status(), e.pos);
   BoundAggregate agg;
   agg.spec = std::move(*spec);
-  for (ExprPtr& a : args) {
-    if (a->is_constant()) continue;
-    agg.args.push_back(std::move(a));
-  }
+  // The leading arguments are inputs; the trailing constant_args are parameters (the
+  // fraction of quantile, the delimiter of string_agg).
+  const size_t inputs = agg.spec.arg_types.size() - agg.spec.constant_args.size();
+  for (size_t i = 0; i < inputs && i < args.size(); ++i) agg.args.push_back(std::move(args[i]));
   if (e.filter) {
     ASSIGN_OR_RETURN(agg.filter, BindExpr(*e.filter, *g->input, nullptr, "FILTER"));
     if (agg.filter->type != Type::kBool && agg.filter->type != Type::kNull) {
@@ -186,7 +186,18 @@ absl::StatusOr<ExprPtr> Binder::BindFunction(const ast::Expr& e, const Scope& sc
     args.push_back(std::move(bound));
   }
   absl::StatusOr<ExprPtr> out;
-  if (e.name == "coalesce") {
+  if ((e.name == "is_true" || e.name == "is_false") && args.size() == 1) {
+    // x IS [NOT] TRUE|FALSE: never NULL. coalesce(x = <bool>, false), negated if NOT.
+    std::vector<ExprPtr> eq;
+    eq.push_back(std::move(args[0]));
+    eq.push_back(MakeConstant(Value::Bool(e.name == "is_true")));
+    ASSIGN_OR_RETURN(ExprPtr test, MakeCall("=", std::move(eq), options_.expr));
+    std::vector<ExprPtr> co;
+    co.push_back(std::move(test));
+    co.push_back(MakeConstant(Value::Bool(false)));
+    ASSIGN_OR_RETURN(ExprPtr known, MakeCoalesce(std::move(co), options_.expr));
+    out = e.negated ? MakeNot(std::move(known), options_.expr) : std::move(known);
+  } else if (e.name == "coalesce") {
     out = MakeCoalesce(std::move(args), options_.expr);
   } else {
     out = MakeCall(e.name, std::move(args), options_.expr);

@@ -31,6 +31,7 @@ inline constexpr std::string_view kNumericOutOfRange = "22003";
 inline constexpr std::string_view kInvalidRegex = "2201B";
 inline constexpr std::string_view kInvalidTimeZone = "22023";
 inline constexpr std::string_view kProgramLimitExceeded = "54000";  // result / memory limit
+inline constexpr std::string_view kStatementTooComplex = "54001";   // nesting too deep
 inline constexpr std::string_view kQueryCanceled = "57014";
 inline constexpr std::string_view kInsufficientPrivilege = "42501";
 inline constexpr std::string_view kDataCorrupted = "XX001";

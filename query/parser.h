@@ -2,7 +2,8 @@
 //
 // Hand-written recursive descent with PostgreSQL's precedence. Keywords are case
 // insensitive; unquoted identifiers are folded to lower case, "quoted" ones kept as written.
-// Comments (-- and /* */), E'' escapes are not supported; '' doubles a quote.
+// Comments (-- and nested /* */) are skipped; '' doubles a quote; E'' escapes are not
+// supported. Positions are 1-based characters, as PostgreSQL reports them.
 //
 // Errors are SqlError(42601, ...) with the position of the offending token, e.g.
 //   syntax error at or near "FORM"
