@@ -71,10 +71,11 @@ ExprPtr MakeConstant(Value v);
 // Operators and functions by name. Operators: "+", "-", "*", "/", "%", "||", "=", "<>",
 // "<", "<=", ">", ">=", unary "neg". Functions (lower case): abs, round, floor, ceil, sqrt,
 // ln, log, exp, power, greatest, least, lower, upper, length, substr/substring, split_part,
-// starts_with, strpos, replace, trim/ltrim/rtrim, concat, left, right, regexp_match (true if
-// RE2 pattern matches), regexp_replace, nullif, now, current_timestamp, time_bucket,
+// starts_with, strpos, replace, trim/ltrim/rtrim, concat, left, right, regexp_like,
+// regexp_match, regexp_replace (RE2), nullif, now, current_timestamp, time_bucket,
 // date_trunc, date_part, extract (args: field text constant, value), to_timestamp, epoch_us,
-// json_get_text (params['key']).
+// json_get_text (params['key']). regexp_like(s, re) is the boolean test; regexp_match
+// returns the first capture group (or the whole match) as text, NULL without a match.
 // Errors: 42883 unknown function or no overload for these argument types (the message lists
 // the types: "function lower(bigint) does not exist"), 42804 bad argument types, 22xxx when
 // folding a constant fails (division by zero, bad interval text).

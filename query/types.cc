@@ -65,7 +65,7 @@ std::string FormatInterval(const Interval& iv) {
   auto part = [&out](int64_t n, const char* unit) {
     if (n == 0) return;
     if (!out.empty()) out += ' ';
-    absl::StrAppend(&out, n, " ", unit, (n == 1 || n == -1) ? "" : "s");
+    absl::StrAppend(&out, n, " ", unit, n == 1 ? "" : "s");
   };
   part(iv.months / 12, "year");
   part(iv.months % 12, "mon");

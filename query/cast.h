@@ -1,0 +1,28 @@
+// Casts between SQL types, vectorized (private to the expression module).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "query/expr.h"
+#include "query/vector.h"
+
+namespace strata::query {
+
+// True if CAST(x AS to) exists for a value of type `from` (NULL casts to anything).
+bool CanCast(Type from, Type to);
+
+// Casts every row of `in` to `to` into `out` (which is reset). Errors: 22P02 bad text,
+// 22003 out of range, 22007 / 22008 bad timestamp or interval text.
+absl::Status CastVector(const Vector& in, Type to, const ExprContext& ctx, Vector* out);
+absl::StatusOr<Value> CastValue(const Value& v, Type to, const ExprContext& ctx);
+
+// Text forms written into `buf` (at least 64 bytes); they return the length. Identical to
+// Value::ToString, without allocating.
+size_t FormatDoubleTo(double d, char* buf);
+size_t FormatTimestampTo(int64_t us, int offset_seconds, char* buf);
+size_t FormatIntervalTo(const Interval& iv, char* buf);
+
+}  // namespace strata::query
