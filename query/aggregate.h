@@ -33,11 +33,15 @@ struct AggregateSpec {
   bool star = false;        // count(*)
   bool distinct = false;    // count(DISTINCT x), sum(DISTINCT x), ...
   std::vector<Type> arg_types;
-  std::vector<Value> constant_args;  // e.g. the fraction of quantile(x, 0.95) (not an input column)
+  // The parameter arguments, which must be constants and are not input columns: the
+  // fraction of quantile / percentile_cont / percentile_disc (x, p) and the delimiter of
+  // string_agg(x, d). The leading arg_types.size() - constant_args.size() arguments are the
+  // inputs (a constant input such as count(1) is still evaluated into a column).
+  std::vector<Value> constant_args;
   Type result_type = Type::kNull;
 
   // Input columns of the chunks passed to HashAggregator::Consume.
-  std::vector<int> arg_columns;  // one per non-constant argument
+  std::vector<int> arg_columns;  // one per input argument
   int filter_column = -1;        // a kBool column: FILTER (WHERE ...); -1 if none
 };
 
@@ -66,7 +70,8 @@ class HashAggregator {
   HashAggregator& operator=(const HashAggregator&) = delete;
 
   absl::Status Consume(const Chunk& chunk);
-  // Folds `other` (built with the same arguments) into this one.
+  // Folds `other` (built with the same arguments) into this one. `other` is consumed: its
+  // states move here, and afterwards it can only be destroyed.
   absl::Status Merge(HashAggregator& other);
   // The result, in chunks of at most kChunkRows rows; groups in no particular order.
   absl::Status Finish(std::vector<Chunk>* out);

@@ -331,7 +331,7 @@ size_t FormatIntervalTo(const Interval& iv, char* buf) {
     if (n == 0) return;
     if (len > 0) buf[len++] = ' ';
     len += static_cast<size_t>(std::snprintf(buf + len, 32, "%lld %s%s", static_cast<long long>(n),
-                                             unit, (n == 1 || n == -1) ? "" : "s"));
+                                             unit, n == 1 ? "" : "s"));
   };
   part(iv.months / 12, "year");
   part(iv.months % 12, "mon");

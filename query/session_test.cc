@@ -44,6 +44,21 @@ class SessionTest : public ::testing::Test {
     delete dir_;
   }
 
+  static SessionOptions Threads(int n) {
+    SessionOptions o;
+    o.threads = n;
+    return o;
+  }
+  static SessionOptions MaxRows(size_t n) {
+    SessionOptions o;
+    o.max_result_rows = n;
+    return o;
+  }
+  static SessionOptions MemoryLimit(size_t bytes) {
+    SessionOptions o;
+    o.memory_limit_bytes = bytes;
+    return o;
+  }
   static std::unique_ptr<QuerySession> Session(SessionOptions options = {}) {
     engine::Engine* e = engine_;
     return std::make_unique<QuerySession>([e] { return e->GetSnapshot(); }, options);
@@ -99,8 +114,8 @@ TEST_F(SessionTest, PushdownShowsInExplain) {
 }
 
 TEST_F(SessionTest, ParallelAggregationEqualsSerial) {
-  auto serial = Session({.threads = 1});
-  auto parallel = Session({.threads = 4});
+  auto serial = Session(Threads(1));
+  auto parallel = Session(Threads(4));
   const std::string sql =
       "SELECT merchant, country, count(*), count(DISTINCT client_id), sum(value), "
       "min(ts), max(page) FROM events GROUP BY 1, 2 ORDER BY 1, 2";
@@ -155,7 +170,7 @@ TEST_F(SessionTest, ScopeCannotBeWidened) {
 }
 
 TEST_F(SessionTest, ResultRowLimitIs54000) {
-  auto s = Session({.max_result_rows = 10});
+  auto s = Session(MaxRows(10));
   auto r = s->Execute("SELECT ts FROM events");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(SqlStateOf(r.status()), "54000");
@@ -163,7 +178,7 @@ TEST_F(SessionTest, ResultRowLimitIs54000) {
 }
 
 TEST_F(SessionTest, MemoryLimitIs54000AndSessionLivesOn) {
-  auto s = Session({.memory_limit_bytes = 64 << 10});
+  auto s = Session(MemoryLimit(64 << 10));
   auto r = s->Execute("SELECT client_id, count(*) FROM events GROUP BY 1");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(SqlStateOf(r.status()), "54000");

@@ -19,6 +19,13 @@ struct SortKey {
 
 // Orders rows by keys (strings byte-wise, NaN above every other double, as PostgreSQL).
 // The sort is stable: rows with equal keys keep their input order.
+//
+// String lifetimes: without a limit the sorter keeps the added rows and the output chunks
+// hold views of the same bytes; output vectors share the input vectors' heaps, so computed
+// strings stay alive, but strings that point into memory no vector owns (scan output over
+// segments and memtables) must stay valid until the output chunks are consumed (the caller
+// keeps its snapshot alive). With a limit, kept strings are copied into the sorter's own
+// heap, which the output vectors share.
 class Sorter {
  public:
   // `limit` >= 0 keeps only the first `limit` rows (after skipping none): a bounded heap,

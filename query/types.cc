@@ -1,5 +1,7 @@
 #include "query/types.h"
 
+#include "query/cast.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -11,91 +13,6 @@
 #include "absl/time/time.h"
 
 namespace strata::query {
-namespace {
-
-// PostgreSQL's float8 output (extra_float_digits = 1): the shortest round-trip digits,
-// in exponent form when the decimal exponent is < -4 or >= 15.
-std::string FormatDouble(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0) return std::signbit(d) ? "-0" : "0";
-  char buf[64];
-  auto sci = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
-  std::string s(buf, sci.ptr);
-  size_t e = s.find('e');
-  int exponent = std::atoi(s.c_str() + e + 1);
-  if (exponent < -4 || exponent >= 15) {
-    std::string mantissa = s.substr(0, e);
-    char sign = exponent < 0 ? '-' : '+';
-    int mag = std::abs(exponent);
-    return absl::StrCat(mantissa, "e", std::string(1, sign), mag < 10 ? "0" : "", mag);
-  }
-  auto fixed = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::fixed);
-  return std::string(buf, fixed.ptr);
-}
-
-std::string FormatTimestamp(int64_t us, const absl::TimeZone& zone) {
-  absl::Time t = absl::FromUnixMicros(us);
-  std::string out = absl::FormatTime("%Y-%m-%d %H:%M:%S", t, zone);
-  int64_t frac = us % 1'000'000;
-  if (frac < 0) frac += 1'000'000;
-  if (frac != 0) {
-    char buf[8];
-    std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(frac));
-    std::string f(buf);
-    while (f.back() == '0') f.pop_back();
-    out += f;
-  }
-  int offset_seconds = zone.At(t).offset;
-  char sign = offset_seconds < 0 ? '-' : '+';
-  offset_seconds = std::abs(offset_seconds);
-  char buf[16];
-  if (offset_seconds % 3600 == 0) {
-    std::snprintf(buf, sizeof(buf), "%c%02d", sign, offset_seconds / 3600);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%c%02d:%02d", sign, offset_seconds / 3600,
-                  offset_seconds / 60 % 60);
-  }
-  return out + buf;
-}
-
-// PostgreSQL's default interval style: "1 year 2 mons 3 days 04:05:06.5".
-std::string FormatInterval(const Interval& iv) {
-  std::string out;
-  auto part = [&out](int64_t n, const char* unit) {
-    if (n == 0) return;
-    if (!out.empty()) out += ' ';
-    absl::StrAppend(&out, n, " ", unit, n == 1 ? "" : "s");
-  };
-  part(iv.months / 12, "year");
-  part(iv.months % 12, "mon");
-  part(iv.days, "day");
-  if (iv.micros != 0 || out.empty()) {
-    int64_t us = iv.micros;
-    bool negative = us < 0;
-    if (negative) us = -us;
-    int64_t hours = us / 3'600'000'000;
-    int64_t minutes = us / 60'000'000 % 60;
-    int64_t seconds = us / 1'000'000 % 60;
-    int64_t frac = us % 1'000'000;
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%s%02lld:%02lld:%02lld", negative ? "-" : "",
-                  static_cast<long long>(hours), static_cast<long long>(minutes),
-                  static_cast<long long>(seconds));
-    std::string clock(buf);
-    if (frac != 0) {
-      std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(frac));
-      std::string f(buf);
-      while (f.back() == '0') f.pop_back();
-      clock += f;
-    }
-    if (!out.empty()) out += ' ';
-    out += clock;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string_view TypeName(Type t) {
   switch (t) {
@@ -152,14 +69,21 @@ std::string Value::ToString(const absl::TimeZone& zone) const {
       return i != 0 ? "t" : "f";
     case Type::kInt64:
       return std::to_string(i);
-    case Type::kFloat64:
-      return FormatDouble(f);
+    case Type::kFloat64: {
+      char buf[64];
+      return std::string(buf, FormatDoubleTo(f, buf));
+    }
     case Type::kString:
       return s;
-    case Type::kTimestamp:
-      return FormatTimestamp(i, zone);
-    case Type::kInterval:
-      return FormatInterval(iv);
+    case Type::kTimestamp: {
+      char buf[64];
+      int offset = zone.At(absl::FromUnixMicros(i)).offset;
+      return std::string(buf, FormatTimestampTo(i, offset, buf));
+    }
+    case Type::kInterval: {
+      char buf[128];
+      return std::string(buf, FormatIntervalTo(iv, buf));
+    }
   }
   return "";
 }
