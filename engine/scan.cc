@@ -48,7 +48,6 @@ struct CodeSet {
 struct Scanner::Impl {
   std::shared_ptr<const Snapshot> snap;
   ScanSpec spec;
-  std::vector<int> needed;            // columns to decode: predicates, ts, outputs
   std::vector<bool> merchant_wanted;  // by id; empty = all
   size_t source = 0;                  // index into segments, then memtables
 
@@ -57,7 +56,9 @@ struct Scanner::Impl {
   std::vector<Unit> units;
   size_t next_unit = 0;
   std::vector<CodeSet> code_sets;  // per predicate (kIn only)
-  std::optional<Bitmap> candidates;
+  std::optional<Bitmap> candidates;  // rows that pass every indexed predicate
+  std::vector<size_t> row_predicates;  // predicates the index does not answer: checked per row
+  std::vector<int> segment_needed;     // columns to decode for every unit of this segment
   // Decoded current block, per EventColumn.
   std::vector<std::vector<int64_t>> ints;
   std::vector<std::vector<double>> doubles;
@@ -77,16 +78,11 @@ Scanner::Scanner(std::shared_ptr<const Snapshot> snapshot, ScanSpec spec)
   s.snap = std::move(snapshot);
   s.spec = std::move(spec);
   const auto& cols = EventColumns();
-  auto need = [&](int c) {
-    if (std::find(s.needed.begin(), s.needed.end(), c) == s.needed.end()) s.needed.push_back(c);
-  };
-  need(kColTs);
   for (int c : s.spec.columns) {
     if (c < 0 || c >= kNumEventColumns) {
       status_ = absl::InvalidArgumentError(absl::StrCat("scan: no column ", c));
       return;
     }
-    need(c);
   }
   for (const ScanPredicate& p : s.spec.predicates) {
     if (p.column < 0 || p.column >= kNumEventColumns) {
@@ -104,7 +100,6 @@ Scanner::Scanner(std::shared_ptr<const Snapshot> snapshot, ScanSpec spec)
       status_ = absl::InvalidArgumentError("scan: range predicates on doubles are not pushed down");
       return;
     }
-    need(p.column);
   }
   if (!s.spec.merchants.empty()) {
     uint32_t max_id = *std::max_element(s.spec.merchants.begin(), s.spec.merchants.end());
@@ -135,7 +130,11 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
   s.units.clear();
   s.next_unit = 0;
   s.candidates.reset();
+  s.row_predicates.clear();
   s.code_sets.assign(s.spec.predicates.size(), {});
+  for (size_t i = 0; i < s.spec.predicates.size(); ++i) {
+    if (s.spec.predicates[i].op == ScanPredicate::Op::kRange) s.row_predicates.push_back(i);
+  }
   if (!Overlaps(r.min_ts(), r.max_ts(), s.spec.min_ts, s.spec.max_ts)) return false;
 
   // Row ranges from the key directory.
@@ -160,7 +159,9 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
       if (auto code = dict->Find(v)) s.code_sets[i].codes.push_back(*code);
     std::sort(s.code_sets[i].codes.begin(), s.code_sets[i].codes.end());
     if (s.code_sets[i].codes.empty()) return false;
-    if (r.columns()[p.column].index.has_value()) {
+    if (!r.columns()[p.column].index.has_value()) {
+      s.row_predicates.push_back(i);
+    } else {
       Bitmap rows;
       for (uint32_t code : s.code_sets[i].codes) {
         ASSIGN_OR_RETURN(Bitmap b, r.IndexBitmap(p.column, code));
@@ -174,6 +175,16 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
     }
   }
   if (s.candidates.has_value() && s.candidates->isEmpty()) return false;
+  // Decode what the output and the row-checked predicates need; ts only where a block
+  // straddles the time range (decided per unit).
+  s.segment_needed = s.spec.columns;
+  for (size_t i : s.row_predicates) {
+    int c = s.spec.predicates[i].column;
+    if (std::find(s.segment_needed.begin(), s.segment_needed.end(), c) ==
+        s.segment_needed.end()) {
+      s.segment_needed.push_back(c);
+    }
+  }
 
   const uint32_t rpb = r.rows_per_block();
   const auto& ts_blocks = r.columns()[kColTs].blocks;
@@ -258,62 +269,95 @@ bool Scanner::Next(ColumnBatch* batch) {
       const Unit u = s.units[s.next_unit++];
       const storage::SegmentReader& r = *s.seg;
       const uint32_t block_begin = static_cast<uint32_t>(u.block * r.rows_per_block());
-      for (int c : s.needed) {
-        absl::Status st;
-        if (cols[c].type == ColumnType::kDouble) {
-          st = r.ReadDoubles(c, u.block, &s.doubles[c]);
-        } else {
-          st = r.ReadInts(c, u.block, &s.ints[c]);
-          if (st.ok() && cols[c].type == ColumnType::kString) {
-            auto d = r.GetDictionary(c);
-            if (d.ok())
-              s.dicts[c] = *d;
-            else
-              st = d.status();
-          }
+      const storage::BlockInfo& ts_block = r.columns()[kColTs].blocks[u.block];
+      const bool ts_inside = ts_block.min_int >= s.spec.min_ts && ts_block.max_int <= s.spec.max_ts;
+      auto read = [&](int c) -> absl::Status {
+        if (cols[c].type == ColumnType::kDouble) return r.ReadDoubles(c, u.block, &s.doubles[c]);
+        RETURN_IF_ERROR(r.ReadInts(c, u.block, &s.ints[c]));
+        if (cols[c].type == ColumnType::kString) {
+          ASSIGN_OR_RETURN(s.dicts[c], r.GetDictionary(c));
         }
-        if (!st.ok()) {
-          status_ = st;
-          return false;
-        }
+        return absl::OkStatus();
+      };
+      absl::Status st;
+      for (int c : s.segment_needed) {
+        if (st.ok()) st = read(c);
       }
-      // Selection: rows of the unit that pass time, predicates and the index bitmap.
+      const bool ts_read = std::find(s.segment_needed.begin(), s.segment_needed.end(), kColTs) !=
+                           s.segment_needed.end();
+      if (st.ok() && !ts_inside && !ts_read) st = read(kColTs);
+      if (!st.ok()) {
+        status_ = st;
+        return false;
+      }
+      // Selection: the unit's rows (or the index candidates among them), then the time
+      // range where the block straddles it, then predicates the index did not answer.
       s.selection.clear();
-      const auto& ts = s.ints[kColTs];
-      for (uint32_t row = u.begin; row < u.end; ++row) {
-        uint32_t off = row - block_begin;
-        int64_t t = ts[off];
-        if (t < s.spec.min_ts || t > s.spec.max_ts) continue;
-        if (s.candidates.has_value() && !s.candidates->contains(row)) continue;
-        bool ok = true;
-        for (size_t i = 0; i < s.spec.predicates.size() && ok; ++i) {
-          const ScanPredicate& p = s.spec.predicates[i];
-          int64_t v = s.ints[p.column][off];
-          ok = p.op == ScanPredicate::Op::kRange
-                   ? (v >= p.lo && v <= p.hi)
-                   : s.code_sets[i].Contains(static_cast<uint32_t>(v));
+      if (s.candidates.has_value()) {
+        roaring_uint32_iterator_t it;
+        roaring_init_iterator(&s.candidates->roaring, &it);
+        roaring_move_uint32_iterator_equalorlarger(&it, u.begin);
+        while (it.has_value && it.current_value < u.end) {
+          s.selection.push_back(it.current_value - block_begin);
+          roaring_advance_uint32_iterator(&it);
         }
-        if (ok) s.selection.push_back(off);
+      } else {
+        s.selection.resize(u.end - u.begin);
+        for (uint32_t k = 0; k < u.end - u.begin; ++k) s.selection[k] = u.begin - block_begin + k;
+      }
+      auto keep_if = [&](auto pred) {
+        size_t kept = 0;
+        for (uint32_t off : s.selection) {
+          if (pred(off)) s.selection[kept++] = off;
+        }
+        s.selection.resize(kept);
+      };
+      if (!ts_inside) {
+        const int64_t* ts = s.ints[kColTs].data();
+        const int64_t lo = s.spec.min_ts, hi = s.spec.max_ts;
+        keep_if([&](uint32_t off) { return ts[off] >= lo && ts[off] <= hi; });
+      }
+      for (size_t i : s.row_predicates) {
+        const ScanPredicate& p = s.spec.predicates[i];
+        const int64_t* v = s.ints[p.column].data();
+        if (p.op == ScanPredicate::Op::kRange) {
+          keep_if([&](uint32_t off) { return v[off] >= p.lo && v[off] <= p.hi; });
+        } else {
+          const CodeSet& set = s.code_sets[i];
+          keep_if([&](uint32_t off) { return set.Contains(static_cast<uint32_t>(v[off])); });
+        }
       }
       stats_.rows_scanned += u.end - u.begin;
       if (s.selection.empty()) continue;
       prepare_batch();
+      const size_t n = s.selection.size();
+      const bool contiguous = s.selection.back() - s.selection.front() + 1 == n;
+      const uint32_t first = s.selection.front();
       for (size_t i = 0; i < s.spec.columns.size(); ++i) {
         int c = s.spec.columns[i];
         ColumnVector& v = batch->columns[i];
         switch (v.type) {
           case ColumnType::kInt64:
-            v.ints.reserve(s.selection.size());
-            for (uint32_t off : s.selection) v.ints.push_back(s.ints[c][off]);
+            if (contiguous) {
+              v.ints.assign(s.ints[c].begin() + first, s.ints[c].begin() + first + n);
+            } else {
+              v.ints.resize(n);
+              for (size_t k = 0; k < n; ++k) v.ints[k] = s.ints[c][s.selection[k]];
+            }
             break;
           case ColumnType::kDouble:
-            v.doubles.reserve(s.selection.size());
-            for (uint32_t off : s.selection) v.doubles.push_back(s.doubles[c][off]);
+            if (contiguous) {
+              v.doubles.assign(s.doubles[c].begin() + first, s.doubles[c].begin() + first + n);
+            } else {
+              v.doubles.resize(n);
+              for (size_t k = 0; k < n; ++k) v.doubles[k] = s.doubles[c][s.selection[k]];
+            }
             break;
           case ColumnType::kString:
-            v.codes.reserve(s.selection.size());
-            for (uint32_t off : s.selection)
-              v.codes.push_back(static_cast<uint32_t>(s.ints[c][off]));
+            v.codes.resize(n);
+            for (size_t k = 0; k < n; ++k) {
+              v.codes[k] = static_cast<uint32_t>(s.ints[c][s.selection[k]]);
+            }
             v.dict = StringDict(s.dicts[c]);
             break;
         }
