@@ -8,7 +8,9 @@
 //    code -> group id, so each distinct code is hashed once per source; otherwise the
 //    bytes are hashed;
 //  - anything else (several keys, intervals, NULL-typed keys): each row's key is
-//    serialized column by column into a compact byte string, hashed and looked up.
+//    serialized column by column into a compact fixed-width byte string, hashed and looked
+//    up. Text columns enter it as ids interned per column (by code when the vector has
+//    dictionary codes, so a client or page string is hashed once per source, not per row).
 // NULL is a key value like any other (NULL groups with NULL).
 //
 // The table keeps each group's key values in typed vectors (strings copied into its own
@@ -25,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "query/types.h"
 #include "query/vector.h"
 
@@ -77,6 +80,8 @@ class GroupKeyTable {
   void FindOrCreateComposite(const std::vector<const Vector*>& keys, size_t rows,
                              uint32_t* group_ids);
   void SerializeKeys(const std::vector<const Vector*>& keys, size_t rows);
+  // kComposite: the interned ids of text key column `column` for rows [0, rows).
+  void InternColumn(size_t column, const Vector& v, size_t rows);
 
   std::vector<Type> key_types_;
   Strategy strategy_ = Strategy::kNoKeys;
@@ -100,6 +105,13 @@ class GroupKeyTable {
   std::vector<uint32_t> row_offsets_;  // rows + 1 offsets into row_bytes_
   StringHeap serialized_arena_;
   std::vector<std::string_view> group_serialized_;
+  struct ColumnInterner {
+    absl::flat_hash_map<std::string_view, uint32_t> ids;  // views into arena_
+    const void* code_source = nullptr;
+    std::vector<int32_t> code_ids;  // code -> id (-1 = not yet seen) for code_source
+  };
+  std::vector<ColumnInterner> interners_;  // one per key column
+  std::vector<uint32_t> row_ids_;
 };
 
 }  // namespace strata::query

@@ -102,64 +102,81 @@ size_t FixedWidth(Type t) {
 
 }  // namespace
 
-void GroupKeyTable::SerializeKeys(const std::vector<const Vector*>& keys, size_t rows) {
-  size_t fixed = 0;
-  for (Type t : key_types_) fixed += FixedWidth(t);
-  row_offsets_.assign(rows + 1, 0);
-  // Row lengths first (fixed part plus string bytes), then offsets.
-  for (size_t c = 0; c < keys.size(); ++c) {
-    const Vector& v = *keys[c];
-    if (key_types_[c] != Type::kString || v.type != Type::kString) continue;
-    for (size_t r = 0; r < rows; ++r) {
-      if (!v.IsNull(r)) row_offsets_[r + 1] += static_cast<uint32_t>(v.str[r].size());
+void GroupKeyTable::InternColumn(size_t column, const Vector& v, size_t rows) {
+  if (interners_.size() < key_types_.size()) interners_.resize(key_types_.size());
+  ColumnInterner& in = interners_[column];
+  row_ids_.resize(rows);
+  auto intern = [&](std::string_view s) -> uint32_t {
+    auto it = in.ids.find(s);
+    if (it != in.ids.end()) return it->second;
+    uint32_t id = static_cast<uint32_t>(in.ids.size());
+    std::string_view kept = s.empty() ? std::string_view() : arena_->Add(s);
+    in.ids.emplace(kept, id);
+    return id;
+  };
+  if (!v.codes.empty() && v.code_source != nullptr) {
+    if (in.code_source != v.code_source) {
+      in.code_source = v.code_source;
+      in.code_ids.clear();
     }
+    for (size_t r = 0; r < rows; ++r) {
+      if (v.IsNull(r)) continue;
+      uint32_t code = v.codes[r];
+      if (code >= in.code_ids.size()) in.code_ids.resize(code + 1, -1);
+      int32_t& id = in.code_ids[code];
+      if (id < 0) id = static_cast<int32_t>(intern(v.str[r]));
+      row_ids_[r] = static_cast<uint32_t>(id);
+    }
+    return;
   }
   for (size_t r = 0; r < rows; ++r) {
-    row_offsets_[r + 1] += row_offsets_[r] + static_cast<uint32_t>(fixed);
+    if (!v.IsNull(r)) row_ids_[r] = intern(v.str[r]);
   }
-  row_bytes_.resize(row_offsets_[rows]);
+}
+
+void GroupKeyTable::SerializeKeys(const std::vector<const Vector*>& keys, size_t rows) {
+  size_t width = 0;
+  for (Type t : key_types_) width += FixedWidth(t);
+  row_offsets_.resize(rows + 1);
+  for (size_t r = 0; r <= rows; ++r) row_offsets_[r] = static_cast<uint32_t>(r * width);
+  row_bytes_.resize(rows * width);
   char* out = row_bytes_.data();
-  std::vector<uint32_t> cursor(row_offsets_.begin(), row_offsets_.end() - 1);
+  size_t offset = 0;  // of this column within a row
   for (size_t c = 0; c < keys.size(); ++c) {
     const Vector& v = *keys[c];
     const Type t = key_types_[c];
     const bool all_null = v.type == Type::kNull;
+    if (t == Type::kString && !all_null) InternColumn(c, v, rows);
     for (size_t r = 0; r < rows; ++r) {
-      char* p = out + cursor[r];
+      char* p = out + r * width + offset;
       bool null = all_null || v.IsNull(r);
       *p++ = null ? 1 : 0;
       switch (t) {
         case Type::kNull:
           break;
         case Type::kString: {
-          uint32_t n = null ? 0 : static_cast<uint32_t>(v.str[r].size());
-          std::memcpy(p, &n, 4);
-          p += 4;
-          if (n > 0) std::memcpy(p, v.str[r].data(), n);
-          p += n;
+          uint32_t id = null ? 0 : row_ids_[r];
+          std::memcpy(p, &id, 4);
           break;
         }
         case Type::kInterval: {
           Int128 total = null ? 0 : IntervalTotalMicros(v.iv[r]);
           std::memcpy(p, &total, 16);
-          p += 16;
           break;
         }
         case Type::kFloat64: {
           uint64_t bits = null ? 0 : CanonicalDoubleBits(v.f64[r]);
           std::memcpy(p, &bits, 8);
-          p += 8;
           break;
         }
         default: {
           int64_t x = null ? 0 : v.i64[r];
           std::memcpy(p, &x, 8);
-          p += 8;
           break;
         }
       }
-      cursor[r] = static_cast<uint32_t>(p - out);
     }
+    offset += FixedWidth(t);
   }
 }
 
