@@ -325,6 +325,7 @@ absl::StatusOr<PlanPtr> Binder::BindFrom(const ast::TableRef& ref, Scope* scope)
     scan->spec.merchants = *options_.scope;
     scan->scope_empty = options_.scope->empty();
   }
+  scope->scan = scan.get();
   return scan;
 }
 

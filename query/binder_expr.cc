@@ -105,6 +105,22 @@ absl::StatusOr<std::vector<std::vector<Value>>> Binder::RunSubquery(const ast::Q
   return options_.run_subquery(*plan);
 }
 
+namespace {
+
+bool OneMerchantPerGroup(const GroupingState& g) {
+  const PlanNode* scan = g.input->scan;
+  if (scan != nullptr && (scan->spec.merchants.size() == 1 || scan->scope_empty)) return true;
+  for (const ExprPtr& key : g.keys) {
+    if (key->kind == BoundExpr::Kind::kColumn &&
+        g.input->columns[key->column].scan_source == engine::kColMerchant) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::StatusOr<ExprPtr> Binder::BindAggregateCall(const ast::Expr& e, GroupingState* g) {
   if (g == nullptr) {
     return SqlError(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
@@ -120,9 +136,12 @@ absl::StatusOr<ExprPtr> Binder::BindAggregateCall(const ast::Expr& e, GroupingSt
     }
     ASSIGN_OR_RETURN(ExprPtr bound, BindExpr(*a, *g->input, nullptr, "aggregate"));
     // Exact distinct users: count(DISTINCT client_id) counts the catalog's dense
-    // (merchant, client) ids instead of decoding client strings.
+    // (merchant, client) ids instead of decoding client strings. Pairs equal strings only
+    // within one merchant (two merchants may see the same cookie id), so only when the
+    // scan reads one merchant or the groups split by merchant.
     if (e.distinct && bound->kind == BoundExpr::Kind::kColumn &&
-        g->input->columns[bound->column].scan_source == engine::kColClient) {
+        g->input->columns[bound->column].scan_source == engine::kColClient &&
+        OneMerchantPerGroup(*g)) {
       for (size_t i = 0; i < g->input->columns.size(); ++i) {
         if (g->input->columns[i].scan_source == kVirtualClientKey) {
           bound = MakeColumn(static_cast<int>(i), Type::kInt64, "__client_key");

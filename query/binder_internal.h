@@ -22,6 +22,7 @@ struct ScopeColumn {
 
 struct Scope {
   std::vector<ScopeColumn> columns;
+  const PlanNode* scan = nullptr;  // the events scan these columns come from, if any
 };
 
 // Grouping: the keys and aggregates of a SELECT that aggregates. Expressions bound in this

@@ -1,0 +1,97 @@
+"""Errors: SQLSTATE codes and (1-based) positions, as PostgreSQL reports them."""
+
+from gen_tests import comment, error, query
+
+TEST_FILE = "errors.test"
+
+CASES = [
+    comment("42601 syntax errors point at the offending token, or just past the end"),
+    error("42601", "SELECT count(*) FORM events", at="events",
+          comment="FORM is read as a column alias, so the error is at events"),
+    error("42601", "SELEC count(*) FROM events", at="SELEC"),
+    error("42601", "SELECT * FROM events WHERE", at_end=True),
+    error("42601", "SELECT (1 + 2 FROM events", at="FROM"),
+    error("42601", "SELECT * FROM events ORDER page", at="page"),
+    error("42601", "SELECT count(*) FROM events GROUP page", at="page"),
+    error("42601", "SELECT page, FROM events", at="FROM"),
+    error("42601", "SELECT 'abc FROM events", at="'abc",
+          comment="unterminated string: at the opening quote"),
+    error("42601", "SELECT * FROM events WHERE page = = '/home'", at="= '/home'"),
+    error("42601", "SELECT * FROM events LIMIT", at_end=True),
+    error("42601", "SELECT 1 +", at_end=True),
+    error("42601", "SELECT * FROM events WHERE (page = '/home'", at_end=True),
+    error("42601", "SELECT * FROM", at_end=True),
+    error("42601", "SELECT CASE WHEN true THEN 1 FROM events", at="FROM"),
+    error("42601", "SELECT count(*) FROM events WHERE page IN ()", at="(|)"),
+    error("42601", "WITH x AS SELECT 1 SELECT * FROM x", at="SELECT 1"),
+
+    comment("42703 undefined column"),
+    error("42703", "SELECT nope FROM events", at="nope"),
+    error("42703", "SELECT count(*) FROM events WHERE pagee = '/home'", at="pagee"),
+    error("42703", "SELECT page FROM events ORDER BY nope", at="nope"),
+    error("42703", "SELECT count(*) FROM events GROUP BY nope", at="nope"),
+    error("42703", "SELECT page AS p FROM events WHERE p = '/home'", at="p =",
+          comment="select aliases are not visible in WHERE"),
+    error("42703", "SELECT x FROM (SELECT page AS p FROM events) s", at="x"),
+    error("42703", "SELECT s.page FROM (SELECT page AS p FROM events) s", at="s.page"),
+    error("42703", "WITH t AS (SELECT merchant FROM events) SELECT page FROM t", at="page FROM t"),
+    error("42703", "SELECT \"Page\" FROM events", at="\"Page\"",
+          comment="quoted identifiers are case sensitive"),
+    error("42703", "SELECT sum(nope) FROM events", at="nope"),
+
+    comment("42P01 undefined table"),
+    error("42P01", "SELECT * FROM nope", at="nope"),
+    error("42P01", "SELECT count(*) FROM event", at="event"),
+    error("42P01", "SELECT count(*) FROM (SELECT * FROM sessions) s", at="sessions"),
+    error("42P01", "WITH x AS (SELECT 1) SELECT * FROM y", at="y"),
+
+    comment("42883 undefined function or operator"),
+    error("42883", "SELECT nofunc(page) FROM events", at="nofunc"),
+    error("42883", "SELECT lower(5)", at="lower"),
+    error("42883", "SELECT page + 1 FROM events"),
+    error("42883", "SELECT count(*) FROM events WHERE page - 'x' = 'y'"),
+    error("42883", "SELECT time_bucket(ts) FROM events", at="time_bucket"),
+    error("42883", "SELECT length(page, 2) FROM events", at="length"),
+
+    comment("42804 datatype mismatch"),
+    error("42804", "SELECT count(*) FROM events WHERE page",
+          comment="argument of WHERE must be boolean"),
+    error("42804", "SELECT count(*) FROM events WHERE value AND true"),
+    error("42804", "SELECT CASE WHEN true THEN 1 ELSE page END FROM events"),
+    error("42804", "SELECT coalesce(value, page) FROM events"),
+    error("42804", "SELECT value FROM events UNION ALL SELECT page FROM events"),
+    error("42804", "SELECT count(*) FROM events HAVING count(*)"),
+
+    comment("42803 grouping errors"),
+    error("42803", "SELECT page, count(*) FROM events", at="page"),
+    error("42803", "SELECT page FROM events GROUP BY country", at="page"),
+    error("42803", "SELECT count(*) FROM events WHERE count(*) > 1", at="count(*) >"),
+
+    comment("22012 division by zero, at run time or while folding constants"),
+    error("22012", "SELECT 1 / 0"),
+    error("22012", "SELECT 5 % 0"),
+    error("22012", "SELECT count(*) / 0 FROM events"),
+    error("22012", "SELECT value / 0 FROM events WHERE value IS NOT NULL"),
+    error("22012", "SELECT sum(value) / (count(*) - count(*)) FROM events"),
+    query("SELECT NULL / 0 IS NULL, value / 0 FROM events WHERE session_id = 's05'",
+          types="BR", expect=["t|NULL"], comment="NULL / 0 is NULL, no error"),
+
+    comment("22007 bad timestamp or interval text"),
+    error("22007", "SELECT 'not a time'::timestamptz"),
+    error("22007", "SELECT count(*) FROM events WHERE ts > 'garbage'::timestamptz"),
+    error("22007", "SELECT INTERVAL 'seven days'"),
+    error("22007", "SELECT time_bucket('fifteen minutes', ts) FROM events"),
+
+    comment("Invalid time zone names are 22023"),
+    error("22023", "SET timezone = 'Mars/Olympus_Mons'"),
+    error("22023", "SELECT date_trunc('day', ts, 'Not/AZone') FROM events"),
+
+    comment("Unsupported syntax is 0A000"),
+    error("0A000", "SELECT page FROM events UNION SELECT page FROM events"),
+    error("0A000", "SELECT count(*) FROM events a JOIN events b ON a.page = b.page"),
+    error("0A000", "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY value) FROM events",
+          comment="docs/sql.md: percentile_cont(x, p) instead"),
+
+    comment("A failed statement leaves the session usable"),
+    query("SELECT count(*) FROM events WHERE merchant = 'm4'"),
+]
