@@ -21,50 +21,66 @@ absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
                                                        std::string* torn_report) {
   std::unique_ptr<Catalog> catalog(new Catalog());
   std::string path = storage::JoinPath(dir, "catalog.log");
-  torn_report->clear();
-  if (storage::FileExists(path)) {
-    uint64_t good_end = 0;  // end of the last record applied
-    auto apply = [&](uint8_t type, std::string_view payload, uint64_t offset) {
-      if (type != kCatalogRecord) {
-        return absl::DataLossError(
-            absl::StrCat(path, ": unknown record type ", type, " at offset ", offset));
-      }
-      absl::Status s = catalog->ApplyRecord(payload);
-      if (!s.ok()) {
-        return absl::DataLossError(absl::StrCat(path, " at offset ", offset, ": ", s.message()));
-      }
-      good_end = offset + storage::kLogHeaderSize + payload.size();
-      return absl::OkStatus();
-    };
-    auto result = storage::RecoverLog(path, apply);
-    if (!result.ok()) {
-      // Entries past the durable point were never synced: the WAL re-derives them.
-      if (result.status().code() != absl::StatusCode::kDataLoss || good_end < durable_bytes) {
-        return result.status();
-      }
-      ASSIGN_OR_RETURN(uint64_t size, storage::FileSize(path));
-      {
-        ASSIGN_OR_RETURN(auto file, storage::WritableFile::Open(path, /*truncate=*/false));
-        RETURN_IF_ERROR(file->Truncate(good_end));
-        RETURN_IF_ERROR(file->Sync());
-      }
-      *torn_report = absl::StrCat("truncated ", size - good_end, " unsynced bytes at offset ",
-                                  good_end, " of ", path, ": ", result.status().message());
-    } else if (result->torn_bytes > 0 && result->valid_bytes < durable_bytes) {
-      return absl::DataLossError(absl::StrCat(path, ": damaged at offset ", result->valid_bytes,
-                                              ", before the synced size ", durable_bytes, ": ",
-                                              result->torn_reason));
-    } else if (result->torn_bytes > 0) {
-      *torn_report = absl::StrCat("truncated ", result->torn_bytes, " bytes at offset ",
-                                  result->valid_bytes, " of ", path, ": ", result->torn_reason);
-    }
-  }
+  RETURN_IF_ERROR(catalog->Load(path, durable_bytes, /*read_only=*/false, torn_report));
   ASSIGN_OR_RETURN(catalog->log_, storage::LogWriter::Open(path));
   catalog->written_bytes_ = catalog->log_->size();
   return catalog;
 }
 
+absl::StatusOr<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& dir,
+                                                               uint64_t durable_bytes,
+                                                               std::string* torn_report) {
+  std::unique_ptr<Catalog> catalog(new Catalog());
+  std::string path = storage::JoinPath(dir, "catalog.log");
+  RETURN_IF_ERROR(catalog->Load(path, durable_bytes, /*read_only=*/true, torn_report));
+  return catalog;
+}
+
+absl::Status Catalog::Load(const std::string& path, uint64_t durable_bytes, bool read_only,
+                           std::string* torn_report) {
+  torn_report->clear();
+  if (!storage::FileExists(path)) return absl::OkStatus();
+  const char* action = read_only ? "ignored (read-only)" : "truncated";
+  uint64_t good_end = 0;  // end of the last record applied
+  auto apply = [&](uint8_t type, std::string_view payload, uint64_t offset) {
+    if (type != kCatalogRecord) {
+      return absl::DataLossError(
+          absl::StrCat(path, ": unknown record type ", type, " at offset ", offset));
+    }
+    absl::Status s = ApplyRecord(payload);
+    if (!s.ok()) {
+      return absl::DataLossError(absl::StrCat(path, " at offset ", offset, ": ", s.message()));
+    }
+    good_end = offset + storage::kLogHeaderSize + payload.size();
+    return absl::OkStatus();
+  };
+  auto result = read_only ? storage::ReadLog(path, apply) : storage::RecoverLog(path, apply);
+  if (!result.ok()) {
+    // Entries past the durable point were never synced: the WAL re-derives them.
+    if (result.status().code() != absl::StatusCode::kDataLoss || good_end < durable_bytes) {
+      return result.status();
+    }
+    ASSIGN_OR_RETURN(uint64_t size, storage::FileSize(path));
+    if (!read_only) {
+      ASSIGN_OR_RETURN(auto file, storage::WritableFile::Open(path, /*truncate=*/false));
+      RETURN_IF_ERROR(file->Truncate(good_end));
+      RETURN_IF_ERROR(file->Sync());
+    }
+    *torn_report = absl::StrCat(action, " ", size - good_end, " unsynced bytes at offset ",
+                                good_end, " of ", path, ": ", result.status().message());
+  } else if (result->torn_bytes > 0 && result->valid_bytes < durable_bytes) {
+    return absl::DataLossError(absl::StrCat(path, ": damaged at offset ", result->valid_bytes,
+                                            ", before the synced size ", durable_bytes, ": ",
+                                            result->torn_reason));
+  } else if (result->torn_bytes > 0) {
+    *torn_report = absl::StrCat(action, " ", result->torn_bytes, " bytes at offset ",
+                                result->valid_bytes, " of ", path, ": ", result->torn_reason);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> Catalog::SyncLog() {
+  if (log_ == nullptr) return absl::FailedPreconditionError("catalog opened read-only");
   uint64_t written = written_bytes_.load(std::memory_order_acquire);
   RETURN_IF_ERROR(log_->Sync());
   return written;
@@ -143,6 +159,7 @@ uint32_t Catalog::ResolveClient(uint32_t merchant, std::string_view client_id) {
 }
 
 absl::Status Catalog::Persist(bool sync) {
+  if (log_ == nullptr) return absl::FailedPreconditionError("catalog opened read-only");
   if (!pending_.empty()) {
     std::string record;
     PutVarint32(&record, pending_count_);

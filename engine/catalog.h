@@ -40,6 +40,13 @@ class Catalog {
   static absl::StatusOr<std::unique_ptr<Catalog>> Open(const std::string& dir,
                                                        uint64_t durable_bytes,
                                                        std::string* torn_report);
+  // The same for a read-only engine, changing nothing on disk: damage past `durable_bytes`
+  // is skipped (reported) instead of truncated, a missing log is an empty catalog. New ids
+  // may still be resolved in memory (WAL replay), but Persist and SyncLog fail with
+  // FailedPrecondition.
+  static absl::StatusOr<std::unique_ptr<Catalog>> OpenReadOnly(const std::string& dir,
+                                                               uint64_t durable_bytes,
+                                                               std::string* torn_report);
 
   // Returns the merchant's id, assigning one if new (buffered until Persist).
   uint32_t ResolveMerchant(std::string_view merchant);
@@ -66,6 +73,10 @@ class Catalog {
     std::vector<std::string> client_names;
   };
   Catalog() = default;
+  // Loads every entry of the log at `path`; truncates damage past durable_bytes unless
+  // read_only.
+  absl::Status Load(const std::string& path, uint64_t durable_bytes, bool read_only,
+                    std::string* torn_report);
   absl::Status ApplyRecord(std::string_view payload);
 
   mutable absl::Mutex mu_;  // guards the maps below; writers also hold the engine write lock
@@ -74,8 +85,8 @@ class Catalog {
 
   std::string pending_;  // encoded new entries not yet in the log
   uint32_t pending_count_ = 0;
-  std::unique_ptr<storage::LogWriter> log_;
-  std::atomic<uint64_t> written_bytes_{0};  // log size after the last Persist
+  std::unique_ptr<storage::LogWriter> log_;  // null when read-only
+  std::atomic<uint64_t> written_bytes_{0};   // log size after the last Persist
 };
 
 }  // namespace strata::engine

@@ -57,6 +57,12 @@ struct EngineOptions {
   int zstd_level = 3;
   // Flush every memtable when the engine closes (a clean shutdown leaves an empty WAL).
   bool flush_on_close = true;
+  // Open an existing directory for reading only (`strata sql`, tools): shares the directory
+  // with other readers but not with a writer, changes nothing on disk (torn log tails are
+  // reported, not truncated; no WAL file, no flush, no manifest edit) and replays the WAL
+  // into memory so every acknowledged event is visible. Append and Flush then fail with
+  // FailedPrecondition; `shards` and the write tuning above are ignored.
+  bool read_only = false;
 };
 
 struct RecoveryReport {
@@ -64,7 +70,7 @@ struct RecoveryReport {
   uint64_t wal_files = 0;
   uint64_t wal_events_replayed = 0;     // events put back into memtables
   uint64_t wal_events_skipped = 0;      // already in segments
-  std::vector<std::string> torn_tails;  // each truncated log tail: what and where
+  std::vector<std::string> torn_tails;  // each truncated (read-only: skipped) log tail
 };
 
 struct EngineStats {
@@ -85,7 +91,9 @@ class Engine {
  public:
   // Opens (creating if needed) the data directory: takes its lock, loads the manifest,
   // catalog and segments, replays the WAL. FailedPrecondition if another process holds
-  // the directory; DataLoss if a file is corrupt (naming file and offset).
+  // the directory (a writer excludes everyone; readers exclude writers), the message says
+  // who and what to do; DataLoss if a file is corrupt (naming file and offset). A
+  // read-only open of a directory that holds no Strata data is NotFound.
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const EngineOptions& options);
   virtual ~Engine() = default;
 
@@ -95,7 +103,8 @@ class Engine {
   virtual absl::Status Append(absl::Span<const Event> events) = 0;
   // Freezes every non-empty memtable and waits until all are flushed to segments.
   virtual absl::Status Flush() = 0;
-  // Flushes (if flush_on_close), stops the background thread, releases the directory.
+  // Flushes (if flush_on_close and not read-only), stops the background thread, releases
+  // the directory.
   virtual absl::Status Close() = 0;
 
   virtual std::shared_ptr<const Snapshot> GetSnapshot() const = 0;

@@ -150,6 +150,7 @@ EngineStats EngineImpl::stats() const {
 absl::Status EngineImpl::Close() {
   if (closed_) return absl::OkStatus();
   absl::Status status;
+  // A read-only engine has no flush thread, so it never flushes here.
   if (options_.flush_on_close && flush_thread_.joinable()) status = Flush();
   {
     absl::MutexLock lock(&state_mu_);

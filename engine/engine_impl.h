@@ -7,6 +7,8 @@
 //              set, bg_error_ and stats; held only for short pointer swaps.
 // Only the group leader mutates catalog ids, the WAL, next_seq_ and mutable memtables.
 // Only the flush thread (or Open, before it starts) touches manifest_.
+// A read-only engine has no WAL writer and no flush thread; its memtables hold the replayed
+// WAL and are never flushed.
 #pragma once
 
 #include <deque>
@@ -86,6 +88,9 @@ class EngineImpl final : public Engine {
   uint64_t OldestNeededSeqLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
 
   // engine_open.cc
+  // Takes the directory lock and reads the manifest: exclusive and creating what is
+  // missing, or (read_only) shared and creating nothing.
+  absl::Status LockAndOpenManifest();
   absl::Status LoadSegments();
   absl::Status RemoveOrphans();
   absl::Status ReplayWal();
@@ -95,7 +100,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<storage::DirLock> lock_;
   std::unique_ptr<storage::Manifest> manifest_;
   std::unique_ptr<Catalog> catalog_;
-  std::unique_ptr<Wal> wal_;
+  std::unique_ptr<Wal> wal_;  // null when read-only
   RecoveryReport recovery_;
   bool closed_ = false;
 

@@ -1,5 +1,6 @@
 // Engine::Open and recovery: lock, manifest, catalog, segments, orphans, WAL replay.
 #include <cstdio>
+#include <filesystem>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -51,11 +52,41 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
   return std::unique_ptr<Engine>(std::move(engine));
 }
 
+absl::Status EngineImpl::LockAndOpenManifest() {
+  const std::string& dir = options_.data_dir;
+  if (!options_.read_only) {
+    RETURN_IF_ERROR(storage::CreateDirs(storage::JoinPath(dir, "segments")));
+    ASSIGN_OR_RETURN(lock_, storage::DirLock::Acquire(dir, storage::LockMode::kExclusive));
+    ASSIGN_OR_RETURN(manifest_, storage::Manifest::Open(dir));
+    return absl::OkStatus();
+  }
+  // A read-only open creates nothing, so a directory without data is an error, not a new
+  // database.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("no Strata data directory at ", dir));
+  }
+  auto lock = storage::DirLock::Acquire(dir, storage::LockMode::kShared);
+  if (lock.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(
+        absl::StrCat("no Strata data directory at ", dir, " (it has no LOCK file)"));
+  }
+  RETURN_IF_ERROR(lock.status());
+  lock_ = std::move(*lock);
+  auto manifest = storage::Manifest::OpenReadOnly(dir);
+  if (manifest.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(
+        absl::StrCat("no Strata data directory at ", dir, " (it has no CURRENT file)"));
+  }
+  RETURN_IF_ERROR(manifest.status());
+  manifest_ = std::move(*manifest);
+  return absl::OkStatus();
+}
+
 absl::Status EngineImpl::OpenAndRecover() {
   const std::string& dir = options_.data_dir;
-  RETURN_IF_ERROR(storage::CreateDirs(storage::JoinPath(dir, "segments")));
-  ASSIGN_OR_RETURN(lock_, storage::DirLock::Acquire(dir));
-  ASSIGN_OR_RETURN(manifest_, storage::Manifest::Open(dir));
+  const bool read_only = options_.read_only;
+  RETURN_IF_ERROR(LockAndOpenManifest());
   if (!manifest_->torn_tail_report().empty())
     recovery_.torn_tails.push_back(manifest_->torn_tail_report());
 
@@ -66,6 +97,8 @@ absl::Status EngineImpl::OpenAndRecover() {
       return absl::DataLossError(
           absl::StrCat(dir, ": manifest has a bad shard count '", it->second, "'"));
     }
+  } else if (read_only) {
+    shard_count_ = options_.shards;  // no writer finished creating it, so it holds nothing
   } else {
     storage::ManifestEdit edit;
     edit.properties[kShardsProperty] = absl::StrCat(options_.shards);
@@ -75,7 +108,9 @@ absl::Status EngineImpl::OpenAndRecover() {
   next_file_number_ = std::max<uint64_t>(1, manifest_->state().next_file_number);
 
   std::string torn;
-  ASSIGN_OR_RETURN(catalog_, Catalog::Open(dir, manifest_->state().catalog_checkpoint, &torn));
+  const uint64_t catalog_checkpoint = manifest_->state().catalog_checkpoint;
+  ASSIGN_OR_RETURN(catalog_, read_only ? Catalog::OpenReadOnly(dir, catalog_checkpoint, &torn)
+                                       : Catalog::Open(dir, catalog_checkpoint, &torn));
   if (!torn.empty()) recovery_.torn_tails.push_back(torn);
 
   {
@@ -91,9 +126,9 @@ absl::Status EngineImpl::OpenAndRecover() {
     }
   }
   RETURN_IF_ERROR(LoadSegments());
-  RETURN_IF_ERROR(RemoveOrphans());
+  if (!read_only) RETURN_IF_ERROR(RemoveOrphans());
   RETURN_IF_ERROR(ReplayWal());
-  flush_thread_ = std::thread([this] { FlushLoop(); });
+  if (!read_only) flush_thread_ = std::thread([this] { FlushLoop(); });
   return absl::OkStatus();
 }
 
@@ -136,20 +171,22 @@ absl::Status EngineImpl::ReplayWal() {
     absl::MutexLock lock(&state_mu_);
     for (uint32_t s = 0; s < shard_count_; ++s) flushed[s] = shards_[s].flushed_seq;
   }
+  auto replay = [&](uint64_t seq, Event& event) {
+    uint32_t shard = ShardOf(event.merchant, shard_count_);
+    if (seq <= flushed[shard]) {
+      recovery_.wal_events_skipped++;
+      return absl::OkStatus();
+    }
+    InsertOne(event, seq);
+    recovery_.wal_events_replayed++;
+    return absl::OkStatus();
+  };
   WalReplayReport report;
-  ASSIGN_OR_RETURN(wal_, Wal::Open(
-                             options_.data_dir, options_.wal_file_bytes,
-                             [&](uint64_t seq, Event& event) {
-                               uint32_t shard = ShardOf(event.merchant, shard_count_);
-                               if (seq <= flushed[shard]) {
-                                 recovery_.wal_events_skipped++;
-                                 return absl::OkStatus();
-                               }
-                               InsertOne(event, seq);
-                               recovery_.wal_events_replayed++;
-                               return absl::OkStatus();
-                             },
-                             &report));
+  if (options_.read_only) {
+    RETURN_IF_ERROR(Wal::ReadOnlyReplay(options_.data_dir, replay, &report));
+  } else {
+    ASSIGN_OR_RETURN(wal_, Wal::Open(options_.data_dir, options_.wal_file_bytes, replay, &report));
+  }
   recovery_.wal_files = report.files;
   if (!report.torn_tail.empty()) recovery_.torn_tails.push_back(report.torn_tail);
   next_seq_ = std::max(next_seq_, report.last_seq + 1);
@@ -162,7 +199,9 @@ absl::Status EngineImpl::ReplayWal() {
     visible_seq_ = next_seq_ - 1;
     stats_.last_sequence = visible_seq_;
   }
-  // Ids re-assigned during replay (their catalog entries were lost) become durable now.
+  // Ids re-assigned during replay (their catalog entries were lost) become durable now
+  // (a read-only engine keeps them in memory: the next writer re-derives them the same way).
+  if (options_.read_only) return absl::OkStatus();
   return catalog_->Persist(/*sync=*/true);
 }
 

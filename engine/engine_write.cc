@@ -14,6 +14,7 @@ constexpr size_t kMaxGroupEvents = 256 * 1024;
 }  // namespace
 
 absl::Status EngineImpl::Append(absl::Span<const Event> events) {
+  if (options_.read_only) return absl::FailedPreconditionError("engine opened read-only");
   if (events.empty()) return absl::OkStatus();
   Writer w;
   w.events = events;
@@ -220,6 +221,7 @@ void EngineImpl::WaitForFlushBudget() {
 }
 
 absl::Status EngineImpl::Flush() {
+  if (options_.read_only) return absl::FailedPreconditionError("engine opened read-only");
   Writer w;
   w.flush_all = true;
   RETURN_IF_ERROR(Enqueue(&w));

@@ -34,7 +34,33 @@ absl::StatusOr<std::unique_ptr<Wal>> Wal::Open(
   wal->dir_ = storage::JoinPath(dir, "wal");
   wal->max_file_bytes_ = max_file_bytes;
   RETURN_IF_ERROR(storage::CreateDirs(wal->dir_));
-  ASSIGN_OR_RETURN(std::vector<std::string> names, storage::ListDir(wal->dir_));
+  std::map<uint64_t, uint64_t> max_seq_by_file;
+  RETURN_IF_ERROR(ReplayFiles(wal->dir_, /*read_only=*/false, fn, report, &max_seq_by_file));
+  {
+    absl::MutexLock lock(&wal->files_mu_);
+    wal->max_seq_by_file_ = std::move(max_seq_by_file);
+    if (!wal->max_seq_by_file_.empty())
+      wal->current_number_ = wal->max_seq_by_file_.rbegin()->first;
+  }
+  RETURN_IF_ERROR(wal->OpenNewFile());
+  return wal;
+}
+
+absl::Status Wal::ReadOnlyReplay(const std::string& dir,
+                                 const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
+                                 WalReplayReport* report) {
+  std::string wal_dir = storage::JoinPath(dir, "wal");
+  *report = WalReplayReport();
+  if (!storage::FileExists(wal_dir)) return absl::OkStatus();
+  std::map<uint64_t, uint64_t> max_seq_by_file;
+  return ReplayFiles(wal_dir, /*read_only=*/true, fn, report, &max_seq_by_file);
+}
+
+absl::Status Wal::ReplayFiles(const std::string& wal_dir, bool read_only,
+                              const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
+                              WalReplayReport* report,
+                              std::map<uint64_t, uint64_t>* max_seq_by_file) {
+  ASSIGN_OR_RETURN(std::vector<std::string> names, storage::ListDir(wal_dir));
   std::vector<uint64_t> numbers;
   for (const std::string& name : names) {
     uint64_t n;
@@ -45,46 +71,44 @@ absl::StatusOr<std::unique_ptr<Wal>> Wal::Open(
   *report = WalReplayReport();
   Event event;
   for (uint64_t number : numbers) {
-    std::string path = storage::JoinPath(wal->dir_, WalFileName(number));
+    std::string path = storage::JoinPath(wal_dir, WalFileName(number));
     uint64_t file_max_seq = 0;
-    ASSIGN_OR_RETURN(
-        storage::LogReadResult result,
-        storage::RecoverLog(path, [&](uint8_t type, std::string_view payload, uint64_t offset) {
-          if (type != kEventBatchRecord) {
-            return absl::DataLossError(
-                absl::StrCat(path, ": unknown record type ", type, " at offset ", offset));
-          }
-          Cursor c(payload);
-          uint64_t first = c.Varint64("first sequence");
-          uint64_t count = c.Varint64("event count");
-          if (!c.ok()) return c.status(absl::StrCat(path, " record at ", offset));
-          std::string_view rest = payload.substr(c.offset());
-          for (uint64_t i = 0; i < count; ++i) {
-            absl::Status s = DecodeEvent(&rest, &event);
-            if (!s.ok()) {
-              return absl::DataLossError(absl::StrCat(path, " record at offset ", offset,
-                                                      ", event ", i, ": ", s.message()));
-            }
-            RETURN_IF_ERROR(fn(first + i, event));
-          }
-          if (count > 0) file_max_seq = std::max(file_max_seq, first + count - 1);
-          report->records++;
-          report->events += count;
-          return absl::OkStatus();
-        }));
+    auto apply = [&](uint8_t type, std::string_view payload, uint64_t offset) {
+      if (type != kEventBatchRecord) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": unknown record type ", type, " at offset ", offset));
+      }
+      Cursor c(payload);
+      uint64_t first = c.Varint64("first sequence");
+      uint64_t count = c.Varint64("event count");
+      if (!c.ok()) return c.status(absl::StrCat(path, " record at ", offset));
+      std::string_view rest = payload.substr(c.offset());
+      for (uint64_t i = 0; i < count; ++i) {
+        absl::Status s = DecodeEvent(&rest, &event);
+        if (!s.ok()) {
+          return absl::DataLossError(
+              absl::StrCat(path, " record at offset ", offset, ", event ", i, ": ", s.message()));
+        }
+        RETURN_IF_ERROR(fn(first + i, event));
+      }
+      if (count > 0) file_max_seq = std::max(file_max_seq, first + count - 1);
+      report->records++;
+      report->events += count;
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(storage::LogReadResult result,
+                     read_only ? storage::ReadLog(path, apply) : storage::RecoverLog(path, apply));
     if (result.torn_bytes > 0) {
-      absl::StrAppend(&report->torn_tail, report->torn_tail.empty() ? "" : "; ", "truncated ",
-                      result.torn_bytes, " bytes at offset ", result.valid_bytes, " of ", path,
-                      ": ", result.torn_reason);
+      absl::StrAppend(&report->torn_tail, report->torn_tail.empty() ? "" : "; ",
+                      read_only ? "ignored (read-only) " : "truncated ", result.torn_bytes,
+                      " bytes at offset ", result.valid_bytes, " of ", path, ": ",
+                      result.torn_reason);
     }
     report->files++;
     report->last_seq = std::max(report->last_seq, file_max_seq);
-    absl::MutexLock lock(&wal->files_mu_);
-    wal->max_seq_by_file_[number] = file_max_seq;
-    wal->current_number_ = number;
+    (*max_seq_by_file)[number] = file_max_seq;
   }
-  RETURN_IF_ERROR(wal->OpenNewFile());
-  return wal;
+  return absl::OkStatus();
 }
 
 absl::Status Wal::OpenNewFile() {

@@ -6,7 +6,8 @@
 // The writer rotates to a new file past max_file_bytes. A file is deleted once every
 // event in it is in a segment: the engine passes the oldest sequence still only in a
 // memtable to DeleteObsolete. Replay reads every file in order; a torn tail (only
-// possible in the newest file written before a crash) is truncated and reported.
+// possible in the newest file written before a crash) is truncated and reported. A
+// read-only engine uses ReadOnlyReplay, which reads the same way and changes nothing.
 //
 // Thread safety: Append/Sync/Rotate are called by the engine's write leader only;
 // DeleteObsolete may run concurrently from the flush thread (internal mutex).
@@ -43,6 +44,11 @@ class Wal {
   static absl::StatusOr<std::unique_ptr<Wal>> Open(
       const std::string& dir, uint64_t max_file_bytes,
       const std::function<absl::Status(uint64_t seq, Event& event)>& fn, WalReplayReport* report);
+  // Calls `fn` for every event in DIR/wal like Open, but creates, truncates and opens
+  // nothing: a missing folder holds no events, reading a file stops at a torn tail (reported).
+  static absl::Status ReadOnlyReplay(
+      const std::string& dir, const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
+      WalReplayReport* report);
 
   // Appends one record holding `events` with sequences [first_seq, first_seq + n).
   absl::Status Append(uint64_t first_seq, const Event* const* events, size_t n);
@@ -57,6 +63,12 @@ class Wal {
 
  private:
   Wal() = default;
+  // Replays the files of wal_dir in order (truncating torn tails unless read_only) and
+  // records each file's highest sequence in *max_seq_by_file.
+  static absl::Status ReplayFiles(const std::string& wal_dir, bool read_only,
+                                  const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
+                                  WalReplayReport* report,
+                                  std::map<uint64_t, uint64_t>* max_seq_by_file);
   absl::Status OpenNewFile();
 
   std::string dir_;

@@ -140,9 +140,10 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
                         stmt.pos);
       }
       std::string value = absl::StrJoin(stmt.values, ", ");
-      if (value == "default" || value == "local") value = def->default_value;
+      const bool reset = value == "default" || value == "local";
+      if (reset) value = def->default_value;
       if (stmt.name == "timezone") {
-        if (value == def->default_value) value = impl_->options.time_zone;
+        if (reset) value = impl_->options.time_zone;
         auto zone = LoadZone(value);
         if (!zone.ok()) {
           return SqlError(sqlstate::kInvalidParameterValue,

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -18,8 +19,10 @@ std::string DefaultText(void* target, int kind) {
       return std::to_string(*static_cast<uint64_t*>(target));
     case 3:
       return absl::StrCat(*static_cast<double*>(target));
-    default:
+    case 4:
       return *static_cast<bool*>(target) ? "true" : "false";
+    default:
+      return "";  // a list starts empty
   }
 }
 
@@ -46,6 +49,14 @@ void ArgParser::AddDouble(const std::string& n, double* t, const std::string& h)
 void ArgParser::AddBool(const std::string& n, bool* t, const std::string& h) {
   Add(n, Kind::kBool, t, h);
 }
+void ArgParser::AddStringList(const std::string& n, std::vector<std::string>* t,
+                              const std::string& h) {
+  Add(n, Kind::kStringList, t, h);
+}
+void ArgParser::AddShortName(char letter, const std::string& name) {
+  for (Flag& f : flags_)
+    if (f.name == name) f.short_name = letter;
+}
 
 absl::Status ArgParser::Set(const Flag& flag, const std::string& value) {
   bool ok = true;
@@ -65,6 +76,9 @@ absl::Status ArgParser::Set(const Flag& flag, const std::string& value) {
     case Kind::kBool:
       ok = absl::SimpleAtob(value, static_cast<bool*>(flag.target));
       break;
+    case Kind::kStringList:
+      static_cast<std::vector<std::string>*>(flag.target)->push_back(value);
+      break;
   }
   if (!ok)
     return absl::InvalidArgumentError(absl::StrCat("--", flag.name, ": bad value '", value, "'"));
@@ -78,11 +92,20 @@ absl::Status ArgParser::Parse(const std::vector<std::string>& args) {
       help_requested_ = true;
       return absl::OkStatus();
     }
-    if (arg == "-" || arg.rfind("--", 0) != 0) {
+    std::string name;
+    if (arg.size() == 2 && arg[0] == '-' &&
+        absl::ascii_isalpha(static_cast<unsigned char>(arg[1]))) {
+      for (const Flag& f : flags_)
+        if (f.short_name == arg[1]) name = f.name;
+      if (name.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg, " (see --help)"));
+      }
+    } else if (arg == "-" || arg.rfind("--", 0) != 0) {
       positional_.push_back(arg);
       continue;
+    } else {
+      name = arg.substr(2);
     }
-    std::string name = arg.substr(2);
     std::string value;
     bool has_value = false;
     if (size_t eq = name.find('='); eq != std::string::npos) {
@@ -127,11 +150,15 @@ std::string ArgParser::Usage() const {
   std::string out = absl::StrCat("usage: ", usage_, "\n\n", summary_, "\n");
   if (!flags_.empty()) out += "\nflags:\n";
   for (const Flag& f : flags_) {
-    std::string left = absl::StrCat("  --", f.name, f.kind == Kind::kBool ? "" : " VALUE");
+    std::string left =
+        absl::StrCat(f.short_name != 0 ? absl::StrCat("  -", std::string(1, f.short_name), ", --")
+                                       : std::string("  --"),
+                     f.name, f.kind == Kind::kBool ? "" : " VALUE");
     if (left.size() < 26) left.resize(26, ' ');
     absl::StrAppend(&out, left, " ", f.help);
     if (!f.default_text.empty() && f.kind != Kind::kBool)
       absl::StrAppend(&out, " (default: ", f.default_text, ")");
+    if (f.kind == Kind::kStringList) out += " (repeatable)";
     out += "\n";
   }
   out += "  --help                   show this help\n";

@@ -1,5 +1,6 @@
 // A small command-line parser for the strata subcommands: --name value, --name=value,
-// boolean --flag, positional arguments, and --help generated from the declarations.
+// boolean --flag, repeatable flags, one-letter aliases (-c VALUE), positional arguments,
+// and --help generated from the declarations.
 //
 // Thread safety: single-threaded use at startup.
 #pragma once
@@ -23,6 +24,11 @@ class ArgParser {
   void AddUint64(const std::string& name, uint64_t* target, const std::string& help);
   void AddDouble(const std::string& name, double* target, const std::string& help);
   void AddBool(const std::string& name, bool* target, const std::string& help);
+  // A repeatable flag: every occurrence appends its value to *target.
+  void AddStringList(const std::string& name, std::vector<std::string>* target,
+                     const std::string& help);
+  // Lets "-<letter> VALUE" stand for "--<name> VALUE" (name must be declared first).
+  void AddShortName(char letter, const std::string& name);
 
   // Parses `args` (the words after the subcommand). InvalidArgument names the bad flag or
   // value. After --help, help_requested() is true and nothing else is checked.
@@ -37,13 +43,14 @@ class ArgParser {
   std::optional<int> ParseOrExit(const std::vector<std::string>& args, const char* command);
 
  private:
-  enum class Kind { kString, kInt64, kUint64, kDouble, kBool };
+  enum class Kind { kString, kInt64, kUint64, kDouble, kBool, kStringList };
   struct Flag {
     std::string name;
     Kind kind;
     void* target;
     std::string help;
     std::string default_text;
+    char short_name = 0;  // 0 = none
   };
   void Add(const std::string& name, Kind kind, void* target, const std::string& help);
   absl::Status Set(const Flag& flag, const std::string& value);

@@ -77,6 +77,7 @@ int RunInspect(const std::vector<std::string>& args) {
     return 1;
   }
   options.flush_on_close = false;
+  options.read_only = true;  // inspecting changes nothing and runs beside readers
   auto opened = engine::Engine::Open(options);
   if (!opened.ok()) {
     std::fprintf(stderr, "strata inspect: %s\n", std::string(opened.status().message()).c_str());

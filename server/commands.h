@@ -10,5 +10,6 @@ namespace strata::server {
 int RunGenerate(const std::vector<std::string>& args);  // cmd_generate.cc
 int RunLoad(const std::vector<std::string>& args);      // cmd_load.cc
 int RunInspect(const std::vector<std::string>& args);   // cmd_inspect.cc
+int RunSql(const std::vector<std::string>& args);       // cmd_sql.cc
 
 }  // namespace strata::server

@@ -18,6 +18,7 @@ constexpr Command kCommands[] = {
     {"generate", strata::server::RunGenerate, "write realistic demo traffic as NDJSON"},
     {"load", strata::server::RunLoad, "bulk-load NDJSON events (plain or .zst) into a data dir"},
     {"inspect", strata::server::RunInspect, "show merchants, segments, sizes and encodings"},
+    {"sql", strata::server::RunSql, "run SQL on a data dir (read-only): -c, -f or a prompt"},
 };
 
 void PrintUsage(FILE* out) {

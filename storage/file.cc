@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -127,16 +128,70 @@ MappedFile::~MappedFile() {
   if (addr_ != nullptr) ::munmap(addr_, size_);
 }
 
-absl::StatusOr<std::unique_ptr<DirLock>> DirLock::Acquire(const std::string& dir) {
-  std::string path = JoinPath(dir, "LOCK");
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return PosixError("open", path, errno);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data directory ", dir, " is in use by another Strata process (", path, " is locked)"));
+namespace {
+
+// "pid 1234: strata load --data-dir d ev.ndjson", from the pid the writer recorded in the
+// lock file and its /proc command line; "pid unknown" if the file holds none.
+std::string DescribeLockHolder(int fd) {
+  char buf[32] = {};
+  ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+  long pid = n > 0 ? std::strtol(buf, nullptr, 10) : 0;
+  if (pid <= 0) return "pid unknown";
+  std::string out = absl::StrCat("pid ", pid);
+  absl::StatusOr<std::string> cmdline = ReadFileToString(absl::StrCat("/proc/", pid, "/cmdline"));
+  if (cmdline.ok() && !cmdline->empty()) {
+    std::string command = *cmdline;
+    while (!command.empty() && command.back() == '\0') command.pop_back();
+    std::replace(command.begin(), command.end(), '\0', ' ');
+    constexpr size_t kMaxShown = 120;
+    if (command.size() > kMaxShown) command = command.substr(0, kMaxShown) + "...";
+    absl::StrAppend(&out, ": ", command);
   }
-  return std::unique_ptr<DirLock>(new DirLock(fd));
+  return out;
+}
+
+// Only a hint for other processes' error messages, so a failure to write it is ignored.
+void RecordPid(int fd) {
+  std::string pid = absl::StrCat(::getpid(), "\n");
+  if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, pid.data(), pid.size(), 0);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<DirLock>> DirLock::Acquire(const std::string& dir, LockMode mode) {
+  std::string path = JoinPath(dir, "LOCK");
+  const bool shared = mode == LockMode::kShared;
+  int fd = shared ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC)
+                  : ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return PosixError("open", path, errno);
+  if (::flock(fd, shared ? LOCK_SH | LOCK_NB : LOCK_EX | LOCK_NB) == 0) {
+    if (!shared) RecordPid(fd);
+    return std::unique_ptr<DirLock>(new DirLock(fd));
+  }
+  int err = errno;
+  if (err != EWOULDBLOCK) {
+    ::close(fd);
+    return PosixError("flock", path, err);
+  }
+  std::string message;
+  if (shared) {
+    // Only an exclusive holder refuses a shared lock: a process that writes.
+    message = absl::StrCat("data directory ", dir, " is in use by another Strata process (",
+                           DescribeLockHolder(fd),
+                           ") that writes to it; stop it (or let it finish), or query it "
+                           "through the server: psql -h 127.0.0.1 -p 5433");
+  } else if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    // A shared lock is free, so only readers are in the way.
+    ::flock(fd, LOCK_UN);
+    message = absl::StrCat("data directory ", dir,
+                           " is open read-only by another Strata process (such as `strata sql`);"
+                           " close it, then retry");
+  } else {
+    message = absl::StrCat("data directory ", dir, " is in use by another Strata process (",
+                           DescribeLockHolder(fd), "); stop it first");
+  }
+  ::close(fd);
+  return absl::FailedPreconditionError(message);
 }
 
 DirLock::~DirLock() {

@@ -66,11 +66,20 @@ class MappedFile {
   size_t size_;
 };
 
-// Holds an exclusive flock() on DIR/LOCK for its lifetime; a second holder gets
-// FailedPrecondition naming the directory.
+enum class LockMode {
+  kExclusive,  // the one process that writes: creates DIR/LOCK if needed, records its pid
+  kShared,     // a read-only reader: DIR/LOCK must exist; nothing is written
+};
+
+// Holds a flock() on DIR/LOCK for its lifetime: exclusive for the one process that writes
+// the directory, shared by any number of read-only readers. The writer records its pid in
+// the file (readers never touch it), so a refused reader can name the process in its way.
+// A refused acquisition is FailedPrecondition with a message naming the directory, who
+// holds it and what to do; a shared lock on a directory without LOCK is NotFound.
 class DirLock {
  public:
-  static absl::StatusOr<std::unique_ptr<DirLock>> Acquire(const std::string& dir);
+  static absl::StatusOr<std::unique_ptr<DirLock>> Acquire(const std::string& dir,
+                                                          LockMode mode = LockMode::kExclusive);
   ~DirLock();
   DirLock(const DirLock&) = delete;
   DirLock& operator=(const DirLock&) = delete;

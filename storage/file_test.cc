@@ -99,6 +99,46 @@ TEST(DirLockTest, ExcludesASecondHolderUntilReleased) {
   EXPECT_TRUE(third.ok()) << third.status();
 }
 
+TEST(DirLockTest, WriterRecordsItsPidAndReadersNameIt) {
+  ScopedTempDir dir;
+  auto writer = DirLock::Acquire(dir.path(), LockMode::kExclusive);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  const std::string pid = std::to_string(::getpid());
+  EXPECT_EQ(ReadAll(dir.File("LOCK")), pid + "\n");
+  auto reader = DirLock::Acquire(dir.path(), LockMode::kShared);
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(reader.status().message(), HasSubstr("data directory " + dir.path() + " is in use"));
+  EXPECT_THAT(reader.status().message(), HasSubstr("(pid " + pid + ": "));  // + command line
+  EXPECT_THAT(reader.status().message(), HasSubstr("psql -h 127.0.0.1 -p 5433"));
+  auto second_writer = DirLock::Acquire(dir.path(), LockMode::kExclusive);
+  EXPECT_EQ(second_writer.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(second_writer.status().message(), HasSubstr("(pid " + pid));
+}
+
+TEST(DirLockTest, ReadersShareAndKeepWritersOut) {
+  ScopedTempDir dir;
+  WriteAll(dir.File("LOCK"), "424242\n");  // left by an earlier writer
+  auto first = DirLock::Acquire(dir.path(), LockMode::kShared);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = DirLock::Acquire(dir.path(), LockMode::kShared);
+  ASSERT_TRUE(second.ok()) << second.status();
+  auto writer = DirLock::Acquire(dir.path(), LockMode::kExclusive);
+  EXPECT_EQ(writer.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(writer.status().message(), HasSubstr("is open read-only by another Strata process"));
+  EXPECT_EQ(ReadAll(dir.File("LOCK")), "424242\n");  // readers never write
+  first->reset();
+  second->reset();
+  auto after = DirLock::Acquire(dir.path(), LockMode::kExclusive);
+  EXPECT_TRUE(after.ok()) << after.status();
+}
+
+TEST(DirLockTest, SharedLockNeverCreatesTheLockFile) {
+  ScopedTempDir dir;
+  auto reader = DirLock::Acquire(dir.path(), LockMode::kShared);
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(FileExists(dir.File("LOCK")));
+}
+
 TEST(MappedFileTest, MapsContentAndEmptyFiles) {
   ScopedTempDir dir;
   WriteAll(dir.File("empty"), "");

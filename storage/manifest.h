@@ -109,6 +109,11 @@ class Manifest {
   // manifest is corrupt or holds no complete edit.
   static absl::StatusOr<std::unique_ptr<Manifest>> Open(const std::string& dir,
                                                         const ManifestOptions& options = {});
+  // Reads the manifest in `dir` for a read-only engine, changing nothing on disk: no
+  // directory or manifest is created, a torn tail is not truncated (reading stops there and
+  // torn_tail_report() says so), stale files stay. LogAndApply and Rewrite then fail with
+  // FailedPrecondition. NotFound if `dir` holds no manifest; DataLoss as for Open.
+  static absl::StatusOr<std::unique_ptr<Manifest>> OpenReadOnly(const std::string& dir);
 
   const ManifestState& state() const { return state_; }
   // Durably appends `edit` and applies it to state(). On error the state is unchanged.
@@ -116,7 +121,7 @@ class Manifest {
   absl::Status LogAndApply(const ManifestEdit& edit);
   // Writes a new manifest with the whole state and switches CURRENT to it.
   absl::Status Rewrite();
-  // Non-empty if Open truncated a torn tail: what and where.
+  // Non-empty if Open truncated (OpenReadOnly: ignored) a torn tail: what and where.
   const std::string& torn_tail_report() const { return torn_tail_report_; }
   uint64_t manifest_number() const { return number_; }
   // Edits in the live manifest file (1 right after a Rewrite).
@@ -125,7 +130,7 @@ class Manifest {
  private:
   Manifest(std::string dir, const ManifestOptions& options)
       : dir_(std::move(dir)), options_(options) {}
-  absl::Status Replay(uint64_t number);
+  absl::Status Replay(uint64_t number, bool read_only);
   absl::Status RemoveStaleFiles(const std::vector<std::string>& names) const;
   bool TooLong() const;
   std::string PathOf(uint64_t number) const;

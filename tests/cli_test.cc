@@ -1,9 +1,16 @@
-// The strata binary end to end: generate | load (files, .zst, stdin, bad lines) | inspect.
+// The strata binary end to end: generate | load (files, .zst, stdin, bad lines) | inspect |
+// sql (formats, errors, exit codes, read-only sharing).
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "common/temp_dir.h"
 #include "gtest/gtest.h"
@@ -115,6 +122,153 @@ TEST(CliTest, ClearErrorsForBadUsageAndMissingDirectories) {
     EXPECT_EQ(help.exit_code, 0) << cmd;
     EXPECT_NE(help.output.find("usage: strata"), std::string::npos) << cmd;
   }
+}
+
+// Three hand-written events: shop-1 has two (one purchase of 12.5), shop-2 one (no value).
+std::string LoadShops(const TempDir& tmp) {
+  std::string input = tmp.File("shops.ndjson");
+  {
+    std::ofstream out(input, std::ios::binary);
+    out << R"({"merchant":"shop-1","ts":"2026-11-01T10:00:00Z","event":"page_view","client_id":"c1","page":"/"})"
+        << "\n"
+        << R"({"merchant":"shop-1","ts":"2026-11-01T11:00:00Z","event":"purchase","client_id":"c1","value":12.5})"
+        << "\n"
+        << R"({"merchant":"shop-2","ts":"2026-11-02T09:30:00Z","event":"page_view","client_id":"c2"})"
+        << "\n";
+  }
+  std::string data = tmp.File("data");
+  RunResult load = RunStrata("load --data-dir " + data + " " + input);
+  EXPECT_EQ(load.exit_code, 0) << load.output;
+  return data;
+}
+
+// Every file under `dir`: path -> bytes.
+std::map<std::string, std::string> DirContents(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    out[entry.path().string()] = bytes.str();
+  }
+  return out;
+}
+
+constexpr char kPerMerchant[] =
+    "\"SELECT merchant, count(*) AS n, sum(value) AS revenue FROM events "
+    "GROUP BY merchant ORDER BY merchant\"";
+
+TEST(CliTest, SqlCountsAndPrintsEveryFormat) {
+  TempDir tmp;
+  std::string data = LoadShops(tmp);
+  const auto before = DirContents(data);
+  RunResult count = RunStrata("sql --data-dir " + data + " -c 'SELECT count(*) FROM events'");
+  EXPECT_EQ(count.exit_code, 0) << count.output;
+  EXPECT_EQ(count.output, " count \n-------\n     3\n(1 row)\n\n");
+
+  RunResult table = RunStrata("sql --data-dir " + data + " -c " + kPerMerchant);
+  EXPECT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_EQ(table.output,
+            " merchant | n | revenue \n"
+            "----------+---+---------\n"
+            " shop-1   | 2 |    12.5\n"
+            " shop-2   | 1 |        \n"
+            "(2 rows)\n\n");
+  RunResult csv = RunStrata("sql --format csv --data-dir " + data + " -c " + kPerMerchant);
+  EXPECT_EQ(csv.output, "merchant,n,revenue\nshop-1,2,12.5\nshop-2,1,\n");
+  RunResult tsv = RunStrata("sql --format tsv --data-dir " + data + " -c " + kPerMerchant);
+  EXPECT_EQ(tsv.output, "merchant\tn\trevenue\nshop-1\t2\t12.5\nshop-2\t1\t\n");
+  RunResult json = RunStrata("sql --format json --data-dir " + data + " -c " + kPerMerchant);
+  EXPECT_EQ(json.output,
+            "{\"merchant\":\"shop-1\",\"n\":2,\"revenue\":12.5}\n"
+            "{\"merchant\":\"shop-2\",\"n\":1,\"revenue\":null}\n");
+
+  RunResult scoped = RunStrata("sql --format csv --merchant shop-2 --data-dir " + data +
+                               " -c 'SELECT count(*) AS n FROM events'");
+  EXPECT_EQ(scoped.output, "n\n1\n");
+  RunResult zoned =
+      RunStrata("sql --format csv --timezone Europe/Berlin --data-dir " + data +
+                " -c \"SELECT min(ts) AS first FROM events; SET timezone = 'America/New_York';"
+                " SELECT min(ts) AS first FROM events\"");
+  EXPECT_EQ(zoned.output, "first\n2026-11-01 11:00:00+01\nSET\nfirst\n2026-11-01 05:00:00-05\n");
+  RunResult timed =
+      RunStrata("sql --timing --format csv --data-dir " + data + " -c 'SELECT 1 AS one'");
+  EXPECT_EQ(timed.output.rfind("one\n1\nTime: ", 0), 0u) << timed.output;
+  EXPECT_EQ(timed.output.substr(timed.output.size() - 4), " ms\n") << timed.output;
+  EXPECT_EQ(DirContents(data), before);  // read-only: not one byte changed
+}
+
+TEST(CliTest, SqlErrorsLikePsqlAndExitCodes) {
+  TempDir tmp;
+  std::string data = LoadShops(tmp);
+  RunResult syntax = RunStrata("sql --data-dir " + data + " -c 'SELECT * FORM events'");
+  EXPECT_EQ(syntax.exit_code, 1);
+  EXPECT_EQ(syntax.output,
+            "ERROR:  syntax error at or near \"FORM\" (SQLSTATE 42601)\n"
+            "LINE 1: SELECT * FORM events\n"
+            "                 ^\n");
+  // -c runs every statement and fails if any failed.
+  RunResult both = RunStrata("sql --format csv --data-dir " + data +
+                             " -c 'SELECT nope FROM events; SELECT count(*) AS n FROM events'");
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.output.find("(SQLSTATE 42703)"), std::string::npos) << both.output;
+  EXPECT_NE(both.output.find("n\n3\n"), std::string::npos) << both.output;
+
+  // -f and piped stdin stop at the first error.
+  std::string script = tmp.File("script.sql");
+  std::ofstream(script) << "SELECT 1 AS first;\nSELECT nope\n  FROM events;\nSELECT 2 AS second;\n";
+  for (const std::string& input : {"-f " + script, "< " + script}) {
+    RunResult r = RunStrata("sql --format csv --data-dir " + data + " " + input);
+    EXPECT_EQ(r.exit_code, 1) << input;
+    EXPECT_NE(r.output.find("first\n1\n"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("(SQLSTATE 42703)\nLINE 1: SELECT nope\n"), std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.output.find("second"), std::string::npos) << r.output;
+  }
+  std::ofstream(script) << "\\format json\nSELECT count(*) AS n\nFROM events\n";  // no ';'
+  RunResult ok = RunStrata("sql --data-dir " + data + " -f " + script);
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_EQ(ok.output, "Output format is json.\n{\"n\":3}\n");
+
+  RunResult missing = RunStrata("sql --data-dir " + tmp.File("none") + " -c 'SELECT 1'");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("no Strata data directory at " + tmp.File("none")),
+            std::string::npos)
+      << missing.output;
+  EXPECT_FALSE(std::filesystem::exists(tmp.File("none")));
+  EXPECT_EQ(RunStrata("sql --data-dir " + data + " --format xml -c 'SELECT 1'").exit_code, 2);
+  RunResult help = RunStrata("sql --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("ON_ERROR_STOP"), std::string::npos) << help.output;
+}
+
+TEST(CliTest, SqlSaysClearlyWhenAWriterHoldsTheDirectory) {
+  TempDir tmp;
+  std::string data = LoadShops(tmp);
+  // `strata load -` holds the directory while it waits for stdin. It has it once it wrote
+  // its pid into LOCK (watched without locking, so the writer never finds a reader).
+  const std::string lock_file = data + "/LOCK";
+  const std::string old_pid = DirContents(data)[lock_file];
+  std::string cmd = Bin() + " load --data-dir " + data + " - > " + tmp.File("load.out") + " 2>&1";
+  FILE* writer = ::popen(cmd.c_str(), "w");
+  ASSERT_NE(writer, nullptr);
+  for (int i = 0; i < 200 && DirContents(data)[lock_file] == old_pid; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  RunResult r = RunStrata("sql --data-dir " + data + " -c 'SELECT count(*) FROM events'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("strata sql: data directory " + data +
+                          " is in use by another Strata process (pid "),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("strata load --data-dir " + data), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("psql -h 127.0.0.1 -p 5433"), std::string::npos) << r.output;
+  ::pclose(writer);
+
+  RunResult after =
+      RunStrata("sql --format csv --data-dir " + data + " -c 'SELECT count(*) AS n FROM events'");
+  EXPECT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(after.output, "n\n3\n");
 }
 
 }  // namespace

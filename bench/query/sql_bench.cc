@@ -42,6 +42,7 @@ Fixture& GetFixture() {
     options.flush_on_close = false;
     if (const char* dir = std::getenv("STRATA_BENCH_DATA_DIR")) {
       options.data_dir = dir;
+      options.read_only = true;
     } else {
       fx->temp = std::make_unique<TempDir>();
       options.data_dir = fx->temp->path();

@@ -68,6 +68,16 @@ bool IsInterruptedCreation(const std::string& dir, const std::vector<uint64_t>& 
   return read.ok();
 }
 
+// A directory without CURRENT may start empty only if no manifest with content exists:
+// starting empty next to one would forget every segment.
+absl::Status CheckNoLostManifest(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<uint64_t> numbers = ManifestNumbers(names);
+  if (numbers.empty() || IsInterruptedCreation(dir, numbers)) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(
+      "manifest directory ", dir, " has ", numbers.size(), " MANIFEST-* file(s) (e.g. ",
+      ManifestFileName(numbers.back()), ") but no ", kCurrentFileName));
+}
+
 absl::Status CreateFirstManifest(const std::string& dir) {
   std::unique_ptr<LogWriter> writer;
   RETURN_IF_ERROR(WriteNewManifest(JoinPath(dir, ManifestFileName(1)), ManifestEdit{}, &writer));
@@ -97,26 +107,35 @@ absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(const std::string& dir,
   ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(dir));
   bool has_current = std::binary_search(names.begin(), names.end(), kCurrentFileName);
   if (!has_current) {
-    std::vector<uint64_t> numbers = ManifestNumbers(names);
-    if (!numbers.empty() && !IsInterruptedCreation(dir, numbers)) {
-      // Starting empty here would forget every segment: refuse.
-      return absl::DataLossError(absl::StrCat(
-          "manifest directory ", dir, " has ", numbers.size(), " MANIFEST-* file(s) (e.g. ",
-          ManifestFileName(numbers.back()), ") but no ", kCurrentFileName));
-    }
+    RETURN_IF_ERROR(CheckNoLostManifest(dir, names));
     RETURN_IF_ERROR(CreateFirstManifest(dir));
   }
   ASSIGN_OR_RETURN(uint64_t number, ReadCurrent(dir));
   std::unique_ptr<Manifest> manifest(new Manifest(dir, options));
-  RETURN_IF_ERROR(manifest->Replay(number));
+  RETURN_IF_ERROR(manifest->Replay(number, /*read_only=*/false));
   RETURN_IF_ERROR(manifest->RemoveStaleFiles(names));
   if (manifest->TooLong()) RETURN_IF_ERROR(manifest->Rewrite());
   return manifest;
 }
 
-// Recovers MANIFEST-<number> (truncating a torn tail), rebuilds state_ from its edits and
-// opens it for appending.
-absl::Status Manifest::Replay(uint64_t number) {
+absl::StatusOr<std::unique_ptr<Manifest>> Manifest::OpenReadOnly(const std::string& dir) {
+  if (!FileExists(JoinPath(dir, kCurrentFileName))) {
+    ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(dir));
+    RETURN_IF_ERROR(CheckNoLostManifest(dir, names));
+    return absl::NotFoundError(
+        absl::StrCat("no manifest in ", dir, " (no ", kCurrentFileName, ")"));
+  }
+  ASSIGN_OR_RETURN(uint64_t number, ReadCurrent(dir));
+  std::unique_ptr<Manifest> manifest(new Manifest(dir, ManifestOptions()));
+  RETURN_IF_ERROR(manifest->Replay(number, /*read_only=*/true));
+  manifest->broken_ =
+      absl::FailedPreconditionError(absl::StrCat("the manifest in ", dir, " is open read-only"));
+  return manifest;
+}
+
+// Recovers MANIFEST-<number> (truncating a torn tail unless read_only), rebuilds state_
+// from its edits and, unless read_only, opens it for appending.
+absl::Status Manifest::Replay(uint64_t number, bool read_only) {
   std::string path = PathOf(number);
   if (!FileExists(path)) {
     return absl::DataLossError(absl::StrCat(JoinPath(dir_, kCurrentFileName), " names ",
@@ -138,17 +157,20 @@ absl::Status Manifest::Replay(uint64_t number) {
     ++edits_in_file_;
     return absl::OkStatus();
   };
-  ASSIGN_OR_RETURN(LogReadResult read, RecoverLog(path, apply));
+  ASSIGN_OR_RETURN(LogReadResult read, read_only ? ReadLog(path, apply) : RecoverLog(path, apply));
   if (read.records == 0) {
     // Both creation paths fsync the first edit before CURRENT names the file.
     return absl::DataLossError(
         absl::StrCat(path, " holds no complete edit (", read.torn_reason, " at offset 0)"));
   }
   if (read.torn_bytes > 0) {
-    torn_tail_report_ = absl::StrCat("truncated ", read.torn_bytes, " bytes at offset ",
-                                     read.valid_bytes, " of ", path, ": ", read.torn_reason);
+    torn_tail_report_ =
+        absl::StrCat(read_only ? "ignored (read-only) " : "truncated ", read.torn_bytes,
+                     " bytes at offset ", read.valid_bytes, " of ", path, ": ", read.torn_reason);
   }
-  ASSIGN_OR_RETURN(log_, LogWriter::Open(path));
+  if (!read_only) {
+    ASSIGN_OR_RETURN(log_, LogWriter::Open(path));
+  }
   number_ = number;
   return absl::OkStatus();
 }

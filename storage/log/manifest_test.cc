@@ -248,6 +248,49 @@ TEST(ManifestTest, TornTailIsTruncatedAndReported) {
   EXPECT_EQ(m->torn_tail_report(), "");
 }
 
+TEST(ManifestTest, OpenReadOnlyReadsTheStateAndChangesNothing) {
+  ScopedTempDir dir;
+  ManifestState expected;
+  {
+    auto m = MustOpen(dir.path());
+    ASSERT_TRUE(m->LogAndApply(AddEdit(1)).ok());
+    ASSERT_TRUE(m->Rewrite().ok());
+    ASSERT_TRUE(m->LogAndApply(AddEdit(2)).ok());
+    expected = m->state();
+  }
+  std::string path = dir.File("MANIFEST-000002");
+  std::string torn_content = ReadAll(path) + std::string("\x30\x00\x00\x00\x01", 5);
+  WriteAll(path, torn_content);
+  WriteAll(dir.File("MANIFEST-000001"), "stale");  // Open would delete it
+  auto m = Manifest::OpenReadOnly(dir.path());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ((*m)->state(), expected);
+  EXPECT_THAT((*m)->torn_tail_report(), HasSubstr("ignored (read-only) 5 bytes at offset"));
+  EXPECT_EQ((*m)->LogAndApply(AddEdit(3)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*m)->Rewrite().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*m)->state(), expected);
+  EXPECT_EQ(ReadAll(path), torn_content);
+  EXPECT_THAT(Names(dir.path()), ElementsAre("CURRENT", "MANIFEST-000001", "MANIFEST-000002"));
+}
+
+TEST(ManifestTest, OpenReadOnlyOfAnEmptyOrMissingDirectoryIsNotFound) {
+  ScopedTempDir dir;
+  auto empty = Manifest::OpenReadOnly(dir.path());
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(empty.status().message(), HasSubstr("no CURRENT"));
+  EXPECT_THAT(Names(dir.path()), ElementsAre());
+  auto missing = Manifest::OpenReadOnly(dir.File("none"));
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(FileExists(dir.File("none")));
+  {
+    auto m = MustOpen(dir.path());
+    ASSERT_TRUE(m->LogAndApply(AddEdit(1)).ok());
+  }
+  ASSERT_TRUE(RemoveFile(dir.File("CURRENT")).ok());
+  auto lost = Manifest::OpenReadOnly(dir.path());
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kDataLoss);  // as for Open
+}
+
 TEST(ManifestTest, MissingCurrentWithManifestsIsDataLoss) {
   ScopedTempDir dir;
   {
