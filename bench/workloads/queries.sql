@@ -5,12 +5,13 @@
 -- within one clock hour.
 
 -- Q1: daily pageviews, unique users and sessions over 30 days
-SELECT day, sum(pageviews) AS pageviews, count(DISTINCT client_id) AS users, count(*) AS sessions
-FROM (SELECT date_trunc('day', ts) AS day, client_id, date_trunc('hour', ts) AS hour,
+SELECT date_trunc('day', hour) AS day, sum(pageviews) AS pageviews,
+       count(DISTINCT client_id) AS users, count(*) AS sessions
+FROM (SELECT client_id, date_trunc('hour', ts) AS hour,
              count(*) FILTER (WHERE event = 'page_view') AS pageviews
       FROM events WHERE merchant = ':m' AND ts >= now() - INTERVAL '30 days'
-      GROUP BY 1, 2, 3) AS s
-GROUP BY day ORDER BY day;
+      GROUP BY 1, 2) AS s
+GROUP BY 1 ORDER BY 1;
 
 -- Q2: hourly pageviews over 7 days
 SELECT time_bucket('1 hour', ts) AS hour, count(*) AS pageviews
@@ -23,14 +24,15 @@ FROM events WHERE merchant = ':m' AND event = 'page_view'
 GROUP BY page ORDER BY pageviews DESC, page LIMIT 10;
 
 -- Q4: per day bounce rate and average session duration, via a subquery per session
-SELECT day, avg(CASE WHEN pageviews <= 1 THEN 1.0 ELSE 0.0 END) AS bounce_rate,
+SELECT date_trunc('day', hour) AS day,
+       avg(CASE WHEN pageviews <= 1 THEN 1.0 ELSE 0.0 END) AS bounce_rate,
        avg(duration_s) AS avg_session_seconds
-FROM (SELECT date_trunc('day', ts) AS day, client_id, date_trunc('hour', ts) AS hour,
+FROM (SELECT client_id, date_trunc('hour', ts) AS hour,
              count(*) FILTER (WHERE event = 'page_view') AS pageviews,
              extract(epoch FROM max(ts) - min(ts)) AS duration_s
       FROM events WHERE merchant = ':m'
-      GROUP BY 1, 2, 3) AS s
-GROUP BY day ORDER BY day;
+      GROUP BY 1, 2) AS s
+GROUP BY 1 ORDER BY 1;
 
 -- Q5: conversion rate and revenue by utm_source
 SELECT utm_source, count(DISTINCT client_id) AS users,
