@@ -201,6 +201,17 @@ std::string Catalog::ClientName(uint32_t merchant, uint32_t client) const {
   return client < m.client_names.size() ? m.client_names[client] : std::string();
 }
 
+void Catalog::VisitClientNames(
+    uint32_t merchant, absl::Span<const uint32_t> clients,
+    absl::FunctionRef<void(uint32_t client, std::string_view name)> visit) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (merchant >= merchants_.size()) return;
+  const MerchantEntry& m = *merchants_[merchant];
+  for (uint32_t client : clients) {
+    if (client < m.client_names.size()) visit(client, m.client_names[client]);
+  }
+}
+
 uint32_t Catalog::merchant_count() const {
   absl::ReaderMutexLock lock(&mu_);
   return static_cast<uint32_t>(merchants_.size());

@@ -15,6 +15,9 @@
 // path); lookups may run concurrently with them from any thread (internal reader lock).
 #pragma once
 
+#include "absl/functional/function_ref.h"
+#include "absl/types/span.h"
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -63,6 +66,11 @@ class Catalog {
   std::string MerchantName(uint32_t id) const;
   std::optional<uint32_t> FindClient(uint32_t merchant, std::string_view client_id) const;
   std::string ClientName(uint32_t merchant, uint32_t client) const;
+  // Calls visit(client, name) for each known client of `clients` under one lock, without
+  // copying; `name` is valid only during the call. For decoding many ids at once.
+  void VisitClientNames(uint32_t merchant, absl::Span<const uint32_t> clients,
+                        absl::FunctionRef<void(uint32_t client, std::string_view name)> visit)
+      const;
   uint32_t merchant_count() const;
   uint32_t client_count(uint32_t merchant) const;
 

@@ -127,20 +127,43 @@ class ScanOperator : public Operator {
   }
 
   // Client names by dense id, one table per merchant: a row costs an indexed load, and
-  // the catalog is asked once per distinct client.
-  std::string_view ClientName(uint32_t merchant, uint32_t client) {
+  // each distinct client is fetched from the catalog once, in batches under one lock.
+  std::vector<std::string_view>& ClientTable(uint32_t merchant) {
     if (merchant != cached_merchant_ || client_cache_ == nullptr) {
       client_cache_ = &client_names_[merchant];
       cached_merchant_ = merchant;
     }
-    std::vector<std::string_view>& names = *client_cache_;
-    if (client >= names.size()) names.resize(client + 1);
-    if (names[client].data() == nullptr) {
-      std::string name = ctx_.catalog->ClientName(merchant, client);
-      names[client] = heap_->Add(name);
-      if (names[client].data() == nullptr) names[client] = std::string_view("", 0);
+    return *client_cache_;
+  }
+
+  void FillClientNames(const std::vector<int64_t>& merchants, const std::vector<int64_t>& clients,
+                       size_t n, Vector* v) {
+    // Pass 1: the ids not yet decoded, per merchant (rows come grouped by merchant).
+    size_t r = 0;
+    while (r < n) {
+      uint32_t merchant = static_cast<uint32_t>(merchants[r]);
+      std::vector<std::string_view>& names = ClientTable(merchant);
+      missing_.clear();
+      for (; r < n && static_cast<uint32_t>(merchants[r]) == merchant; ++r) {
+        uint32_t client = static_cast<uint32_t>(clients[r]);
+        if (client >= names.size()) names.resize(client + 1);
+        if (names[client].data() == nullptr) {
+          names[client] = std::string_view("", 0);  // requested; filled below
+          missing_.push_back(client);
+        }
+      }
+      if (!missing_.empty()) {
+        ctx_.catalog->VisitClientNames(merchant, missing_,
+                                       [&](uint32_t client, std::string_view name) {
+                                         if (!name.empty()) names[client] = heap_->Add(name);
+                                       });
+      }
     }
-    return names[client];
+    // Pass 2: the views.
+    v->str.resize(n);
+    for (r = 0; r < n; ++r) {
+      v->str[r] = ClientTable(static_cast<uint32_t>(merchants[r]))[static_cast<uint32_t>(clients[r])];
+    }
   }
 
   void Convert(Chunk* out) {
@@ -168,11 +191,7 @@ class ScanOperator : public Operator {
         }
         case engine::kColClient: {
           const engine::ColumnVector& merchants = batch_.columns[inputs_[c].second_index];
-          v.str.resize(n);
-          for (size_t r = 0; r < n; ++r) {
-            v.str[r] = ClientName(static_cast<uint32_t>(merchants.ints[r]),
-                                  static_cast<uint32_t>(src.ints[r]));
-          }
+          FillClientNames(merchants.ints, src.ints, n, &v);
           if (node_.spec.merchants.size() == 1) {
             // One merchant: its dense client ids are codes of one dictionary.
             v.codes.resize(n);
@@ -224,6 +243,7 @@ class ScanOperator : public Operator {
   absl::node_hash_map<uint32_t, std::vector<std::string_view>> client_names_;
   std::vector<std::string_view>* client_cache_ = nullptr;
   uint32_t cached_merchant_ = 0;
+  std::vector<uint32_t> missing_;
   std::vector<Input> inputs_;
   std::unique_ptr<engine::Scanner> scanner_;
   engine::ColumnBatch batch_;
