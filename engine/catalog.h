@@ -68,9 +68,9 @@ class Catalog {
   std::string ClientName(uint32_t merchant, uint32_t client) const;
   // Calls visit(client, name) for each known client of `clients` under one lock, without
   // copying; `name` is valid only during the call. For decoding many ids at once.
-  void VisitClientNames(uint32_t merchant, absl::Span<const uint32_t> clients,
-                        absl::FunctionRef<void(uint32_t client, std::string_view name)> visit)
-      const;
+  void VisitClientNames(
+      uint32_t merchant, absl::Span<const uint32_t> clients,
+      absl::FunctionRef<void(uint32_t client, std::string_view name)> visit) const;
   uint32_t merchant_count() const;
   uint32_t client_count(uint32_t merchant) const;
 

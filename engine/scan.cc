@@ -55,8 +55,8 @@ struct Scanner::Impl {
   const storage::SegmentReader* seg = nullptr;
   std::vector<Unit> units;
   size_t next_unit = 0;
-  std::vector<CodeSet> code_sets;  // per predicate (kIn only)
-  std::optional<Bitmap> candidates;  // rows that pass every indexed predicate
+  std::vector<CodeSet> code_sets;      // per predicate (kIn only)
+  std::optional<Bitmap> candidates;    // rows that pass every indexed predicate
   std::vector<size_t> row_predicates;  // predicates the index does not answer: checked per row
   std::vector<int> segment_needed;     // columns to decode for every unit of this segment
   // Decoded current block, per EventColumn.
@@ -180,8 +180,7 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
   s.segment_needed = s.spec.columns;
   for (size_t i : s.row_predicates) {
     int c = s.spec.predicates[i].column;
-    if (std::find(s.segment_needed.begin(), s.segment_needed.end(), c) ==
-        s.segment_needed.end()) {
+    if (std::find(s.segment_needed.begin(), s.segment_needed.end(), c) == s.segment_needed.end()) {
       s.segment_needed.push_back(c);
     }
   }
@@ -297,8 +296,7 @@ bool Scanner::Next(ColumnBatch* batch) {
         // Nothing to read or check per row (count(*)): the index answers how many.
         uint64_t n = u.end - u.begin;
         if (s.candidates.has_value()) {
-          n = s.candidates->rank(u.end - 1) -
-              (u.begin == 0 ? 0 : s.candidates->rank(u.begin - 1));
+          n = s.candidates->rank(u.end - 1) - (u.begin == 0 ? 0 : s.candidates->rank(u.begin - 1));
         }
         stats_.rows_scanned += u.end - u.begin;
         if (n == 0) continue;

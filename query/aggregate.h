@@ -29,9 +29,9 @@ namespace strata::query {
 bool IsAggregateFunction(std::string_view name);
 
 struct AggregateSpec {
-  std::string name;         // canonical lower case name ("count", "sum", ...)
-  bool star = false;        // count(*)
-  bool distinct = false;    // count(DISTINCT x), sum(DISTINCT x), ...
+  std::string name;       // canonical lower case name ("count", "sum", ...)
+  bool star = false;      // count(*)
+  bool distinct = false;  // count(DISTINCT x), sum(DISTINCT x), ...
   std::vector<Type> arg_types;
   // The parameter arguments, which must be constants and are not input columns: the
   // fraction of quantile / percentile_cont / percentile_disc (x, p) and the delimiter of

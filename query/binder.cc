@@ -48,10 +48,10 @@ absl::StatusOr<std::vector<Item>> ExpandItems(const ast::Select& select, const S
       items.push_back(std::move(item));
     }
     if (!any && !si.expr->qualifier.empty()) {
-      return SqlError(sqlstate::kUndefinedTable,
-                      absl::StrCat("missing FROM-clause entry for table \"",
-                                   si.expr->qualifier, "\""),
-                      si.expr->pos);
+      return SqlError(
+          sqlstate::kUndefinedTable,
+          absl::StrCat("missing FROM-clause entry for table \"", si.expr->qualifier, "\""),
+          si.expr->pos);
     }
     if (!any && scope.columns.empty()) {
       return SqlError(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid",
@@ -124,8 +124,8 @@ absl::StatusOr<int64_t> Binder::BindLimitValue(const ast::Expr* e, const char* w
   Scope empty;
   ASSIGN_OR_RETURN(ExprPtr bound, BindExpr(*e, empty, nullptr, what));
   if (!bound->is_constant()) {
-    return SqlError(sqlstate::kSyntaxError, absl::StrCat("argument of ", what,
-                                                         " must be a constant"), e->pos);
+    return SqlError(sqlstate::kSyntaxError,
+                    absl::StrCat("argument of ", what, " must be a constant"), e->pos);
   }
   const Value& v = bound->constant;
   if (v.null) return -1;
@@ -178,8 +178,9 @@ absl::StatusOr<PlanPtr> Binder::BindQuery(const ast::Query& query) {
           int64_t index = -1;
           if (int64_t p = PositionOf(*o.expr); p != 0) {
             if (p < 1 || p > static_cast<int64_t>(plan->output.size())) {
-              return SqlError("42P10", absl::StrCat("ORDER BY position ", p,
-                                                    " is not in select list"), o.expr->pos);
+              return SqlError("42P10",
+                              absl::StrCat("ORDER BY position ", p, " is not in select list"),
+                              o.expr->pos);
             }
             index = p - 1;
           } else if (IsPlainName(*o.expr)) {
@@ -230,10 +231,11 @@ absl::StatusOr<PlanPtr> Binder::BindUnion(const ast::Query& query) {
     for (size_t t = 1; t < terms.size(); ++t) {
       auto common = CommonType(output[c].type, terms[t]->output[c].type);
       if (!common.ok()) {
-        return SqlError(sqlstate::kDatatypeMismatch,
-                        absl::StrCat("UNION types ", std::string(TypeName(output[c].type)), " and ",
-                                     std::string(TypeName(terms[t]->output[c].type)), " cannot be matched"),
-                        query.terms[t].pos);
+        return SqlError(
+            sqlstate::kDatatypeMismatch,
+            absl::StrCat("UNION types ", std::string(TypeName(output[c].type)), " and ",
+                         std::string(TypeName(terms[t]->output[c].type)), " cannot be matched"),
+            query.terms[t].pos);
       }
       output[c].type = *common;
     }
@@ -279,8 +281,8 @@ absl::StatusOr<PlanPtr> Binder::BindFrom(const ast::TableRef& ref, Scope* scope)
     const ast::CommonTableExpr* cte = found->second;
     // A CTE sees the outer levels and the CTEs of its own WITH declared before it.
     const size_t level = static_cast<size_t>(std::distance(ctes_.begin(), it.base()) - 1);
-    std::vector<std::map<std::string, const ast::CommonTableExpr*>> saved(
-        ctes_.begin() + level, ctes_.end());
+    std::vector<std::map<std::string, const ast::CommonTableExpr*>> saved(ctes_.begin() + level,
+                                                                          ctes_.end());
     ctes_.resize(level);
     std::map<std::string, const ast::CommonTableExpr*> visible;
     for (const auto& [name, other] : saved.front()) {
@@ -293,11 +295,11 @@ absl::StatusOr<PlanPtr> Binder::BindFrom(const ast::TableRef& ref, Scope* scope)
     if (!plan.ok()) return plan.status();
     if (!cte->column_names.empty()) {
       if (cte->column_names.size() > (*plan)->output.size()) {
-        return SqlError(sqlstate::kSyntaxError,
-                        absl::StrCat("WITH query \"", cte->name, "\" has ",
-                                     (*plan)->output.size(), " columns available but ",
-                                     cte->column_names.size(), " columns specified"),
-                        cte->pos);
+        return SqlError(
+            sqlstate::kSyntaxError,
+            absl::StrCat("WITH query \"", cte->name, "\" has ", (*plan)->output.size(),
+                         " columns available but ", cte->column_names.size(), " columns specified"),
+            cte->pos);
       }
       for (size_t i = 0; i < cte->column_names.size(); ++i) {
         (*plan)->output[i].name = cte->column_names[i];
@@ -361,8 +363,7 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const ast::Select& select,
   }
 
   ASSIGN_OR_RETURN(std::vector<Item> items, ExpandItems(select, scope));
-  bool aggregating = !select.group_by.empty() ||
-                     (select.having != nullptr);
+  bool aggregating = !select.group_by.empty() || (select.having != nullptr);
   for (const Item& item : items) aggregating |= ContainsAggregate(*item.expr);
   if (order_by != nullptr) {
     for (const ast::OrderItem& o : *order_by) aggregating |= ContainsAggregate(*o.expr);
@@ -377,8 +378,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const ast::Select& select,
       const ast::Expr* target = key.get();
       if (int64_t p = PositionOf(*key); p != 0) {
         if (p < 1 || p > static_cast<int64_t>(items.size())) {
-          return SqlError("42P10", absl::StrCat("GROUP BY position ", p,
-                                                " is not in select list"), key->pos);
+          return SqlError("42P10", absl::StrCat("GROUP BY position ", p, " is not in select list"),
+                          key->pos);
         }
         target = items[p - 1].expr;
       } else if (IsPlainName(*key) && !ScopeHas(scope, key->name)) {
@@ -387,8 +388,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const ast::Select& select,
         }
       }
       if (ContainsAggregate(*target)) {
-        return SqlError(sqlstate::kGroupingError,
-                        "aggregate functions are not allowed in GROUP BY", target->pos);
+        return SqlError(sqlstate::kGroupingError, "aggregate functions are not allowed in GROUP BY",
+                        target->pos);
       }
       ASSIGN_OR_RETURN(ExprPtr bound, BindExpr(*target, scope, nullptr, "GROUP BY"));
       std::string text = bound->ToString();
@@ -425,8 +426,8 @@ absl::StatusOr<PlanPtr> Binder::BindSelect(const ast::Select& select,
       int index = -1;
       if (int64_t p = PositionOf(*o.expr); p != 0) {
         if (p < 1 || p > static_cast<int64_t>(visible)) {
-          return SqlError("42P10", absl::StrCat("ORDER BY position ", p,
-                                                " is not in select list"), o.expr->pos);
+          return SqlError("42P10", absl::StrCat("ORDER BY position ", p, " is not in select list"),
+                          o.expr->pos);
         }
         index = static_cast<int>(p - 1);
       } else if (IsPlainName(*o.expr)) {

@@ -90,8 +90,8 @@ absl::StatusOr<ExprPtr> Binder::BindColumn(const ast::Expr& e, const Scope& scop
   return MakeColumn(found, scope.columns[found].type, scope.columns[found].name);
 }
 
-absl::StatusOr<std::vector<std::vector<Value>>> Binder::RunSubquery(const ast::Query& q,
-                                                                   int pos, Type* type) {
+absl::StatusOr<std::vector<std::vector<Value>>> Binder::RunSubquery(const ast::Query& q, int pos,
+                                                                    Type* type) {
   ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(q));
   size_t visible = 0;
   for (const ResultColumn& c : plan->output) visible += IsHiddenColumn(c.name) ? 0 : 1;
@@ -123,8 +123,7 @@ bool OneMerchantPerGroup(const GroupingState& g) {
 
 absl::StatusOr<ExprPtr> Binder::BindAggregateCall(const ast::Expr& e, GroupingState* g) {
   if (g == nullptr) {
-    return SqlError(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
-                    e.pos);
+    return SqlError(sqlstate::kGroupingError, "aggregate function calls cannot be nested", e.pos);
   }
   std::vector<ExprPtr> args;
   std::vector<Type> types;
@@ -195,7 +194,9 @@ absl::StatusOr<ExprPtr> Binder::BindFunction(const ast::Expr& e, const Scope& sc
   }
   if (e.filter || e.distinct || e.star) {
     return SqlError(sqlstate::kUndefinedFunction,
-                    absl::StrCat(e.filter ? "FILTER" : e.distinct ? "DISTINCT" : "*",
+                    absl::StrCat(e.filter     ? "FILTER"
+                                 : e.distinct ? "DISTINCT"
+                                              : "*",
                                  " specified, but ", e.name, " is not an aggregate function"),
                     e.pos);
   }
@@ -225,8 +226,8 @@ absl::StatusOr<ExprPtr> Binder::BindFunction(const ast::Expr& e, const Scope& sc
   return out;
 }
 
-absl::StatusOr<ExprPtr> Binder::BindExpr(const ast::Expr& e, const Scope& scope,
-                                         GroupingState* g, const char* clause) {
+absl::StatusOr<ExprPtr> Binder::BindExpr(const ast::Expr& e, const Scope& scope, GroupingState* g,
+                                         const char* clause) {
   if (g != nullptr && !(e.kind == ast::ExprKind::kFunction && IsAggregateFunction(e.name)) &&
       !ContainsAggregate(e) && e.kind != ast::ExprKind::kSubquery &&
       e.kind != ast::ExprKind::kInSubquery) {
@@ -251,8 +252,8 @@ absl::StatusOr<ExprPtr> Binder::BindExpr(const ast::Expr& e, const Scope& scope,
   return bound;
 }
 
-absl::StatusOr<ExprPtr> Binder::BindNode(const ast::Expr& e, const Scope& scope,
-                                         GroupingState* g, const char* clause) {
+absl::StatusOr<ExprPtr> Binder::BindNode(const ast::Expr& e, const Scope& scope, GroupingState* g,
+                                         const char* clause) {
   const ExprContext& ctx = options_.expr;
   auto bind = [&](const ast::Expr& child) { return BindExpr(child, scope, g, clause); };
   switch (e.kind) {
@@ -264,8 +265,7 @@ absl::StatusOr<ExprPtr> Binder::BindNode(const ast::Expr& e, const Scope& scope,
       return SqlError(sqlstate::kSyntaxError, "* is not allowed here", e.pos);
     case ast::ExprKind::kParam:
       if (e.param_index < 1 || e.param_index > static_cast<int>(options_.params.size())) {
-        return SqlError("42P02", absl::StrCat("there is no parameter $", e.param_index),
-                        e.pos);
+        return SqlError("42P02", absl::StrCat("there is no parameter $", e.param_index), e.pos);
       }
       return MakeConstant(options_.params[e.param_index - 1]);
     case ast::ExprKind::kUnary: {
@@ -292,8 +292,7 @@ absl::StatusOr<ExprPtr> Binder::BindNode(const ast::Expr& e, const Scope& scope,
       ASSIGN_OR_RETURN(ExprPtr arg, bind(*e.args[0]));
       Type to;
       if (!ParseTypeName(e.type_name, &to)) {
-        return SqlError("42704", absl::StrCat("type \"", e.type_name, "\" does not exist"),
-                        e.pos);
+        return SqlError("42704", absl::StrCat("type \"", e.type_name, "\" does not exist"), e.pos);
       }
       ASSIGN_OR_RETURN(ExprPtr cast, MakeCast(std::move(arg), to, ctx));
       if (e.type_name == "date") {
@@ -352,8 +351,7 @@ absl::StatusOr<ExprPtr> Binder::BindNode(const ast::Expr& e, const Scope& scope,
       high_args.push_back(std::move(arg));
       high_args.push_back(std::move(hi));
       ASSIGN_OR_RETURN(ExprPtr low, MakeCall(e.negated ? "<" : ">=", std::move(low_args), ctx));
-      ASSIGN_OR_RETURN(ExprPtr high,
-                       MakeCall(e.negated ? ">" : "<=", std::move(high_args), ctx));
+      ASSIGN_OR_RETURN(ExprPtr high, MakeCall(e.negated ? ">" : "<=", std::move(high_args), ctx));
       std::vector<ExprPtr> both;
       both.push_back(std::move(low));
       both.push_back(std::move(high));
@@ -389,8 +387,9 @@ absl::StatusOr<ExprPtr> Binder::BindNode(const ast::Expr& e, const Scope& scope,
       Type type = Type::kNull;
       ASSIGN_OR_RETURN(auto rows, RunSubquery(*e.subquery, e.pos, &type));
       if (rows.size() > 1) {
-        return SqlError("21000", "more than one row returned by a subquery used as an "
-                                 "expression",
+        return SqlError("21000",
+                        "more than one row returned by a subquery used as an "
+                        "expression",
                         e.pos);
       }
       if (rows.empty()) return MakeConstant(Value::Null(type));

@@ -43,8 +43,8 @@ class Binder {
   absl::StatusOr<PlanPtr> BindQuery(const ast::Query& query);
 
   // Binds `e` over `scope`; with `grouping`, over the aggregate's output instead.
-  absl::StatusOr<ExprPtr> BindExpr(const ast::Expr& e, const Scope& scope,
-                                   GroupingState* grouping, const char* clause);
+  absl::StatusOr<ExprPtr> BindExpr(const ast::Expr& e, const Scope& scope, GroupingState* grouping,
+                                   const char* clause);
 
  private:
   absl::StatusOr<PlanPtr> BindSelect(const ast::Select& select,
@@ -54,14 +54,14 @@ class Binder {
   absl::StatusOr<PlanPtr> BindUnion(const ast::Query& query);
   absl::StatusOr<int64_t> BindLimitValue(const ast::Expr* e, const char* what);
 
-  absl::StatusOr<ExprPtr> BindNode(const ast::Expr& e, const Scope& scope,
-                                   GroupingState* grouping, const char* clause);
+  absl::StatusOr<ExprPtr> BindNode(const ast::Expr& e, const Scope& scope, GroupingState* grouping,
+                                   const char* clause);
   absl::StatusOr<ExprPtr> BindColumn(const ast::Expr& e, const Scope& scope);
   absl::StatusOr<ExprPtr> BindFunction(const ast::Expr& e, const Scope& scope,
                                        GroupingState* grouping, const char* clause);
   absl::StatusOr<ExprPtr> BindAggregateCall(const ast::Expr& e, GroupingState* grouping);
   absl::StatusOr<std::vector<std::vector<Value>>> RunSubquery(const ast::Query& q, int pos,
-                                                             Type* type);
+                                                              Type* type);
 
   // Moves WHERE conjuncts the scan answers exactly into scan->spec.
   absl::Status PushDown(PlanNode* scan, ExprPtr where);

@@ -67,8 +67,8 @@ std::unique_ptr<Operator> MakeScanOperator(const PlanNode& node, ExecContext& ct
 // The snapshot share of partition `part` of `parts`, balanced by the rows the scan's
 // merchants have in each segment.
 std::shared_ptr<const engine::Snapshot> PartitionSnapshot(const engine::Snapshot& snapshot,
-                                                          const engine::ScanSpec& spec,
-                                                          int part, int parts);
+                                                          const engine::ScanSpec& spec, int part,
+                                                          int parts);
 // Segments of the snapshot a scan can skip from metadata alone (time range and merchant
 // directory), for EXPLAIN without ANALYZE.
 uint64_t CountPrunableSegments(const engine::Snapshot& snapshot, const engine::ScanSpec& spec);

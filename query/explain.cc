@@ -114,13 +114,12 @@ class Explainer {
           lines_.push_back(absl::StrCat(pad, "Segments: ", s.segments_total, " read, ",
                                         s.segments_pruned, " pruned; blocks: ", s.blocks_total,
                                         " total, ", s.blocks_pruned, " pruned"));
-          lines_.push_back(absl::StrCat(pad, "Rows: ", s.rows_scanned,
-                                        " scanned in segments, ", s.memtable_rows_scanned,
-                                        " in memtables, ", s.rows_matched, " matched"));
+          lines_.push_back(absl::StrCat(pad, "Rows: ", s.rows_scanned, " scanned in segments, ",
+                                        s.memtable_rows_scanned, " in memtables, ", s.rows_matched,
+                                        " matched"));
         } else if (!node.scope_empty) {
           lines_.push_back(absl::StrCat(pad, "Segments: ", snapshot_.segments.size(),
-                                        " in snapshot, ",
-                                        CountPrunableSegments(snapshot_, spec),
+                                        " in snapshot, ", CountPrunableSegments(snapshot_, spec),
                                         " pruned by time range and merchant directory; ",
                                         snapshot_.memtables.size(), " memtables"));
         }
@@ -149,17 +148,17 @@ class Explainer {
       case PlanNode::Kind::kSort: {
         std::vector<std::string> keys;
         for (const SortKey& k : node.sort_keys) {
-          keys.push_back(absl::StrCat(node.output[k.column].name, k.desc ? " DESC" : "",
-                                      k.nulls_first != k.desc
-                                          ? (k.nulls_first ? " NULLS FIRST" : " NULLS LAST")
-                                          : ""));
+          keys.push_back(absl::StrCat(
+              node.output[k.column].name, k.desc ? " DESC" : "",
+              k.nulls_first != k.desc ? (k.nulls_first ? " NULLS FIRST" : " NULLS LAST") : ""));
         }
         lines_.push_back(pad + "Sort Key: " + absl::StrJoin(keys, ", "));
         break;
       }
       case PlanNode::Kind::kLimit:
-        lines_.push_back(absl::StrCat(pad, "Limit: ", node.limit < 0 ? "ALL" : absl::StrCat(node.limit),
-                                      node.offset > 0 ? absl::StrCat(" Offset: ", node.offset) : ""));
+        lines_.push_back(
+            absl::StrCat(pad, "Limit: ", node.limit < 0 ? "ALL" : absl::StrCat(node.limit),
+                         node.offset > 0 ? absl::StrCat(" Offset: ", node.offset) : ""));
         break;
       default:
         break;

@@ -29,7 +29,7 @@ struct ScalarFunction;  // functions.h (private to the expression module)
 
 // What expression building and evaluation need from the session.
 struct ExprContext {
-  int64_t now_us = 0;                   // now(), current_timestamp: fixed per statement
+  int64_t now_us = 0;                              // now(), current_timestamp: fixed per statement
   absl::TimeZone time_zone = absl::UTCTimeZone();  // the session's TimeZone setting
 };
 
@@ -39,7 +39,7 @@ struct BoundExpr {
     kConstant,  // `constant`
     kCall,      // scalar function or operator `name` over args (fn = implementation)
     kCast,      // args[0] cast to `type`
-    kCase,      // args = [cond1, then1, cond2, then2, ..., else] (else is a NULL constant if absent)
+    kCase,  // args = [cond1, then1, cond2, then2, ..., else] (else is a NULL constant if absent)
     kAnd,
     kOr,
     kNot,
@@ -88,8 +88,8 @@ absl::StatusOr<ExprPtr> MakeNot(ExprPtr arg, const ExprContext& ctx);
 absl::StatusOr<ExprPtr> MakeIsNull(ExprPtr arg, bool negated);
 absl::StatusOr<ExprPtr> MakeIn(ExprPtr arg, std::vector<ExprPtr> list, bool negated,
                                const ExprContext& ctx);
-absl::StatusOr<ExprPtr> MakeLike(ExprPtr arg, ExprPtr pattern, bool negated,
-                                 bool case_insensitive, const ExprContext& ctx);
+absl::StatusOr<ExprPtr> MakeLike(ExprPtr arg, ExprPtr pattern, bool negated, bool case_insensitive,
+                                 const ExprContext& ctx);
 // CASE WHEN c1 THEN r1 ... ELSE e END; `operand` (may be null) makes it CASE x WHEN v ...
 absl::StatusOr<ExprPtr> MakeCase(ExprPtr operand, std::vector<std::pair<ExprPtr, ExprPtr>> whens,
                                  ExprPtr else_result, const ExprContext& ctx);

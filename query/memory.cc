@@ -11,8 +11,7 @@ absl::Status MemoryBudget::Reserve(size_t bytes) {
   if (now > limit_) {
     used_.fetch_sub(bytes, std::memory_order_relaxed);
     return SqlError(sqlstate::kProgramLimitExceeded,
-                    "query exceeded its memory limit of " + std::to_string(limit_ >> 20) +
-                        " MB");
+                    "query exceeded its memory limit of " + std::to_string(limit_ >> 20) + " MB");
   }
   size_t peak = peak_.load(std::memory_order_relaxed);
   while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {

@@ -44,25 +44,34 @@ struct ScanColumn {
 };
 
 struct BoundAggregate {
-  AggregateSpec spec;            // arg_columns / filter_column index the evaluated inputs
-  std::vector<ExprPtr> args;     // over the child's output (non-constant arguments only)
-  ExprPtr filter;                // FILTER (WHERE ...) or null
+  AggregateSpec spec;         // arg_columns / filter_column index the evaluated inputs
+  std::vector<ExprPtr> args;  // over the child's output (non-constant arguments only)
+  ExprPtr filter;             // FILTER (WHERE ...) or null
 };
 
 struct PlanNode {
-  enum class Kind { kScan, kValues, kConstRows, kFilter, kProject, kAggregate, kSort, kLimit,
-                    kUnionAll };
+  enum class Kind {
+    kScan,
+    kValues,
+    kConstRows,
+    kFilter,
+    kProject,
+    kAggregate,
+    kSort,
+    kLimit,
+    kUnionAll
+  };
   Kind kind = Kind::kValues;
   std::vector<ResultColumn> output;
   std::vector<std::unique_ptr<PlanNode>> children;
 
   // kScan
-  std::string table;                 // "events"
-  bool scope_empty = false;          // the scope or pushed merchant filter matches nothing
-  engine::ScanSpec spec;             // merchants, time range, predicates (columns unused)
+  std::string table;         // "events"
+  bool scope_empty = false;  // the scope or pushed merchant filter matches nothing
+  engine::ScanSpec spec;     // merchants, time range, predicates (columns unused)
   std::vector<ScanColumn> scan_columns;
-  ExprPtr residual;                  // filter over scan_columns, may be null
-  std::vector<std::string> pushed;   // what went into the scan, for EXPLAIN
+  ExprPtr residual;                 // filter over scan_columns, may be null
+  std::vector<std::string> pushed;  // what went into the scan, for EXPLAIN
 
   // kConstRows
   std::vector<std::vector<Value>> rows;

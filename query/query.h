@@ -44,9 +44,9 @@ struct ResultColumn {
 };
 
 struct QueryResult {
-  std::vector<ResultColumn> columns;     // empty for SET and friends
+  std::vector<ResultColumn> columns;  // empty for SET and friends
   std::vector<std::vector<Value>> rows;
-  std::string tag;                       // command tag: "SELECT 3", "SET", "EXPLAIN"
+  std::string tag;  // command tag: "SELECT 3", "SET", "EXPLAIN"
 };
 
 // Where a session gets its data: a fresh snapshot per statement.

@@ -33,18 +33,18 @@ class ScanOperator : public Operator {
     engine::ScanSpec spec = node.spec;
     for (const ScanColumn& c : node.scan_columns) {
       if (c.source == kVirtualClientKey) {
-        inputs_.push_back({EngineIndex(&spec, engine::kColMerchant),
-                           EngineIndex(&spec, engine::kColClient)});
+        inputs_.push_back(
+            {EngineIndex(&spec, engine::kColMerchant), EngineIndex(&spec, engine::kColClient)});
       } else if (c.source == engine::kColClient) {
-        inputs_.push_back({EngineIndex(&spec, engine::kColClient),
-                           EngineIndex(&spec, engine::kColMerchant)});
+        inputs_.push_back(
+            {EngineIndex(&spec, engine::kColClient), EngineIndex(&spec, engine::kColMerchant)});
       } else {
         inputs_.push_back({EngineIndex(&spec, c.source), -1});
       }
     }
     if (!node.scope_empty) {
-      auto snapshot = parts > 1 ? PartitionSnapshot(*ctx.snapshot, spec, part, parts)
-                                : ctx.snapshot;
+      auto snapshot =
+          parts > 1 ? PartitionSnapshot(*ctx.snapshot, spec, part, parts) : ctx.snapshot;
       scanner_ = std::make_unique<engine::Scanner>(std::move(snapshot), std::move(spec));
     }
   }
@@ -99,8 +99,7 @@ class ScanOperator : public Operator {
     }
     while (true) {
       if (ctx_.cancel != nullptr && ctx_.cancel->load(std::memory_order_relaxed)) {
-        return SqlError(sqlstate::kQueryCanceled,
-                        "canceling statement due to user request");
+        return SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
       }
       if (!scanner_->Next(&batch_)) {
         if (!scanner_->status().ok()) return scanner_->status();
@@ -162,7 +161,8 @@ class ScanOperator : public Operator {
     // Pass 2: the views.
     v->str.resize(n);
     for (r = 0; r < n; ++r) {
-      v->str[r] = ClientTable(static_cast<uint32_t>(merchants[r]))[static_cast<uint32_t>(clients[r])];
+      v->str[r] =
+          ClientTable(static_cast<uint32_t>(merchants[r]))[static_cast<uint32_t>(clients[r])];
     }
   }
 
@@ -260,8 +260,8 @@ std::unique_ptr<Operator> MakeScanOperator(const PlanNode& node, ExecContext& ct
 }
 
 std::shared_ptr<const engine::Snapshot> PartitionSnapshot(const engine::Snapshot& snapshot,
-                                                          const engine::ScanSpec& spec,
-                                                          int part, int parts) {
+                                                          const engine::ScanSpec& spec, int part,
+                                                          int parts) {
   auto out = std::make_shared<engine::Snapshot>();
   out->catalog = snapshot.catalog;
   out->sequence = snapshot.sequence;
@@ -277,8 +277,8 @@ std::shared_ptr<const engine::Snapshot> PartitionSnapshot(const engine::Snapshot
     if (w > 0) sources.push_back({w, static_cast<int>(i)});
   }
   for (size_t i = 0; i < snapshot.memtables.size(); ++i) {
-    sources.push_back({snapshot.memtables[i].rows + 1,
-                       static_cast<int>(snapshot.segments.size() + i)});
+    sources.push_back(
+        {snapshot.memtables[i].rows + 1, static_cast<int>(snapshot.segments.size() + i)});
   }
   std::stable_sort(sources.begin(), sources.end(),
                    [](const Source& a, const Source& b) { return a.weight > b.weight; });

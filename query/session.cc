@@ -104,8 +104,7 @@ absl::StatusOr<std::vector<QueryResult>> QuerySession::ExecuteScript(std::string
       int pos = ErrorPosition(r.status());
       if (pos > 0) {
         // Positions of a statement are relative to its own text; report them in the script.
-        return WithPosition(SqlError(SqlStateOf(r.status()),
-                                     std::string(r.status().message())),
+        return WithPosition(SqlError(SqlStateOf(r.status()), std::string(r.status().message())),
                             pos + s.pos - 1);
       }
       return r.status();
@@ -146,16 +145,16 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
         if (reset) value = impl_->options.time_zone;
         auto zone = LoadZone(value);
         if (!zone.ok()) {
-          return SqlError(sqlstate::kInvalidParameterValue,
-                          absl::StrCat("invalid value for parameter \"TimeZone\": \"", value,
-                                       "\""));
+          return SqlError(
+              sqlstate::kInvalidParameterValue,
+              absl::StrCat("invalid value for parameter \"TimeZone\": \"", value, "\""));
         }
       } else if (stmt.name == "strata.threads" || stmt.name == "strata.memory_limit_mb") {
         int64_t n = 0;
         if (!absl::SimpleAtoi(value, &n) || n < 0) {
-          return SqlError(sqlstate::kInvalidParameterValue,
-                          absl::StrCat("invalid value for parameter \"", stmt.name, "\": \"",
-                                       value, "\""));
+          return SqlError(
+              sqlstate::kInvalidParameterValue,
+              absl::StrCat("invalid value for parameter \"", stmt.name, "\": \"", value, "\""));
         }
       }
       settings_[stmt.name] = value;
@@ -238,8 +237,7 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
     ctx->threads = static_cast<int>(threads);
   };
   const size_t max_rows = impl_->options.max_result_rows;
-  bind.run_subquery =
-      [&](const PlanNode& plan) -> absl::StatusOr<std::vector<std::vector<Value>>> {
+  bind.run_subquery = [&](const PlanNode& plan) -> absl::StatusOr<std::vector<std::vector<Value>>> {
     ExecContext ctx;
     make_context(&ctx);
     return RunPlan(plan, ctx, max_rows);
@@ -249,13 +247,13 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
   ExecContext ctx;
   make_context(&ctx);
   if (stmt.kind == ast::StatementKind::kExplain) {
-    if (!stmt.analyze) return TextResult("QUERY PLAN", ExplainPlan(*plan, *snapshot, nullptr), "EXPLAIN");
+    if (!stmt.analyze)
+      return TextResult("QUERY PLAN", ExplainPlan(*plan, *snapshot, nullptr), "EXPLAIN");
     ctx.collect_stats = true;
     auto start = std::chrono::steady_clock::now();
     ASSIGN_OR_RETURN(auto rows, RunPlan(*plan, ctx, max_rows));
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                          start)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::vector<std::string> lines = ExplainPlan(*plan, *snapshot, &ctx);
     lines.push_back(absl::StrCat("Peak memory: ", (budget.peak() + 1023) / 1024, " kB"));
     lines.push_back(absl::StrFormat("Execution Time: %.3f ms", ms));

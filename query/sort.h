@@ -14,7 +14,8 @@ namespace strata::query {
 struct SortKey {
   int column = 0;
   bool desc = false;
-  bool nulls_first = false;  // the binder resolves PG's default (NULLS LAST for ASC, FIRST for DESC)
+  bool nulls_first =
+      false;  // the binder resolves PG's default (NULLS LAST for ASC, FIRST for DESC)
 };
 
 // Orders rows by keys (strings byte-wise, NaN above every other double, as PostgreSQL).

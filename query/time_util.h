@@ -9,6 +9,8 @@
 // back) uses the offset after it.
 #pragma once
 
+#include "common/calendar.h"
+
 #include <cstdint>
 
 #include "absl/time/time.h"
@@ -30,11 +32,6 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
-
-// Days since 1970-01-01 of a proleptic Gregorian date, and back.
-int64_t DaysFromCivil(int64_t year, int month, int day);
-void CivilFromDays(int64_t days, int64_t* year, int* month, int* day);
-int DaysInMonth(int64_t year, int month);
 
 // The fields of a local time.
 struct CivilFields {

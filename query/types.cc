@@ -36,8 +36,8 @@ std::string_view TypeName(Type t) {
 
 bool ParseTypeName(std::string_view name, Type* out) {
   std::string n = absl::AsciiStrToLower(absl::string_view(name.data(), name.size()));
-  if (n == "int" || n == "integer" || n == "int2" || n == "int4" || n == "int8" ||
-      n == "bigint" || n == "smallint") {
+  if (n == "int" || n == "integer" || n == "int2" || n == "int4" || n == "int8" || n == "bigint" ||
+      n == "smallint") {
     *out = Type::kInt64;
   } else if (n == "float" || n == "float4" || n == "float8" || n == "double precision" ||
              n == "double" || n == "real" || n == "numeric" || n == "decimal") {

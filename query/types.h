@@ -48,18 +48,52 @@ struct Value {
   std::string s;  // kString
   Interval iv;    // kInterval
 
-  static Value Null(Type t = Type::kNull) { Value v; v.type = t; return v; }
-  static Value Bool(bool b) { Value v; v.type = Type::kBool; v.null = false; v.i = b; return v; }
-  static Value Int(int64_t x) { Value v; v.type = Type::kInt64; v.null = false; v.i = x; return v; }
-  static Value Float(double x) { Value v; v.type = Type::kFloat64; v.null = false; v.f = x; return v; }
+  static Value Null(Type t = Type::kNull) {
+    Value v;
+    v.type = t;
+    return v;
+  }
+  static Value Bool(bool b) {
+    Value v;
+    v.type = Type::kBool;
+    v.null = false;
+    v.i = b;
+    return v;
+  }
+  static Value Int(int64_t x) {
+    Value v;
+    v.type = Type::kInt64;
+    v.null = false;
+    v.i = x;
+    return v;
+  }
+  static Value Float(double x) {
+    Value v;
+    v.type = Type::kFloat64;
+    v.null = false;
+    v.f = x;
+    return v;
+  }
   static Value String(std::string x) {
-    Value v; v.type = Type::kString; v.null = false; v.s = std::move(x); return v;
+    Value v;
+    v.type = Type::kString;
+    v.null = false;
+    v.s = std::move(x);
+    return v;
   }
   static Value Timestamp(int64_t us) {
-    Value v; v.type = Type::kTimestamp; v.null = false; v.i = us; return v;
+    Value v;
+    v.type = Type::kTimestamp;
+    v.null = false;
+    v.i = us;
+    return v;
   }
   static Value IntervalOf(Interval x) {
-    Value v; v.type = Type::kInterval; v.null = false; v.iv = x; return v;
+    Value v;
+    v.type = Type::kInterval;
+    v.null = false;
+    v.iv = x;
+    return v;
   }
 
   // The PostgreSQL text form: 't'/'f', integers, shortest round-trip doubles ("NaN",

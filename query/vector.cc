@@ -125,8 +125,8 @@ void Vector::Append(const Value& v) {
 
 void Vector::AppendSelected(const Vector& src, const uint32_t* sel, size_t n) {
   size_t base = size();
-  bool keep_codes = !src.codes.empty() && (base == 0 || (code_source == src.code_source &&
-                                                         codes.size() == base));
+  bool keep_codes =
+      !src.codes.empty() && (base == 0 || (code_source == src.code_source && codes.size() == base));
   if (base == 0) type = src.type;
   switch (type) {
     case Type::kFloat64:

@@ -66,8 +66,8 @@ struct Vector {
   std::vector<Interval> iv;
   std::vector<uint8_t> nulls;  // empty = no nulls
 
-  std::vector<uint32_t> codes;         // optional dictionary codes of `str`
-  const void* code_source = nullptr;   // identity of the dictionary `codes` index
+  std::vector<uint32_t> codes;                           // optional dictionary codes of `str`
+  const void* code_source = nullptr;                     // identity of the dictionary `codes` index
   std::vector<std::shared_ptr<const StringHeap>> heaps;  // keep string bytes alive
 
   explicit Vector(Type t = Type::kNull) : type(t) {}
@@ -84,8 +84,8 @@ struct Vector {
   // A new heap for strings this vector will own; kept alive by the vector.
   StringHeap* NewHeap();
 
-  Value GetValue(size_t row) const;       // copies (strings included)
-  void Append(const Value& v);            // v.type must equal type, or v.null
+  Value GetValue(size_t row) const;  // copies (strings included)
+  void Append(const Value& v);       // v.type must equal type, or v.null
   // Appends rows `sel[0..n)` of `src` (same type); shares src's heaps, keeps codes when
   // this vector is empty or has the same code_source.
   void AppendSelected(const Vector& src, const uint32_t* sel, size_t n);

@@ -140,7 +140,7 @@ void BM_FilteredCount(benchmark::State& state) {
 }
 
 void Register() {
-  const char* names[] = {"Q1_daily", "Q2_hourly", "Q3_top_pages", "Q4_bounce",
+  const char* names[] = {"Q1_daily",      "Q2_hourly",        "Q3_top_pages", "Q4_bounce",
                          "Q5_conversion", "Q6_top_merchants", "Q7_countries", "Q8_realtime"};
   for (int q = 0; q < 8; ++q) {
     for (const char* m : {"shop-000001", "shop-000100"}) {

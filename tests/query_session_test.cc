@@ -92,8 +92,9 @@ TEST_F(SessionTest, CountsMatchTheData) {
   auto s = Session();
   EXPECT_EQ(Run(*s, "SELECT count(*) FROM events").rows[0][0].i,
             static_cast<int64_t>(events_->size()));
-  EXPECT_EQ(Run(*s, "SELECT count(*) FROM events WHERE merchant = 'shop-000001' AND event = "
-                    "'page_view'")
+  EXPECT_EQ(Run(*s,
+                "SELECT count(*) FROM events WHERE merchant = 'shop-000001' AND event = "
+                "'page_view'")
                 .rows[0][0]
                 .i,
             CountWhere([](const engine::Event& e) {
@@ -139,8 +140,9 @@ TEST_F(SessionTest, DistinctUsersAreExact) {
     if (e.merchant == "shop-000001") clients.insert(e.client_id);
   }
   auto s = Session();
-  EXPECT_EQ(Run(*s, "SELECT count(DISTINCT client_id) FROM events WHERE merchant = "
-                    "'shop-000001'")
+  EXPECT_EQ(Run(*s,
+                "SELECT count(DISTINCT client_id) FROM events WHERE merchant = "
+                "'shop-000001'")
                 .rows[0][0]
                 .i,
             static_cast<int64_t>(clients.size()));
@@ -160,8 +162,7 @@ TEST_F(SessionTest, ScopeCannotBeWidened) {
     EXPECT_LE(r.rows[0][0].i, mine) << sql;
   }
   EXPECT_EQ(Run(*s, "SELECT count(*) FROM events").rows[0][0].i, mine);
-  EXPECT_EQ(Run(*s, "SELECT count(*) FROM events WHERE merchant = 'shop-000001'").rows[0][0].i,
-            0);
+  EXPECT_EQ(Run(*s, "SELECT count(*) FROM events WHERE merchant = 'shop-000001'").rows[0][0].i, 0);
   auto merchants = Run(*s, "SELECT DISTINCT merchant FROM events");
   ASSERT_EQ(merchants.rows.size(), 1u);
   EXPECT_EQ(merchants.rows[0][0].s, "shop-000003");
