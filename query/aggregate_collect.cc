@@ -48,17 +48,7 @@ class StringAggAgg final : public AggregateFunction {
   }
 
   absl::Status Finalize(size_t begin, size_t end, Vector* out) override {
-    size_t base = out->size();
-    out->Resize(base + (end - begin));
-    StringHeap* heap = out->NewHeap();
-    for (size_t g = begin; g < end; ++g) {
-      size_t at = base + (g - begin);
-      if (has_[g]) {
-        out->str[at] = heap->Add(texts_[g]);
-      } else {
-        out->SetNull(at);
-      }
-    }
+    AppendGroupStrings(texts_, has_, begin, end, out);
     return absl::OkStatus();
   }
 

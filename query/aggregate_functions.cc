@@ -292,17 +292,7 @@ class StringExtremeAgg final : public AggregateFunction {
   }
 
   absl::Status Finalize(size_t begin, size_t end, Vector* out) override {
-    size_t base = out->size();
-    out->Resize(base + (end - begin));
-    StringHeap* heap = out->NewHeap();
-    for (size_t g = begin; g < end; ++g) {
-      size_t at = base + (g - begin);
-      if (has_[g]) {
-        out->str[at] = heap->Add(values_[g]);
-      } else {
-        out->SetNull(at);
-      }
-    }
+    AppendGroupStrings(values_, has_, begin, end, out);
     return absl::OkStatus();
   }
 
@@ -421,6 +411,21 @@ class VarianceAgg final : public AggregateFunction {
 };
 
 }  // namespace
+
+void AppendGroupStrings(const std::vector<std::string>& values, const std::vector<uint8_t>& has,
+                        size_t begin, size_t end, Vector* out) {
+  size_t base = out->size();
+  out->Resize(base + (end - begin));
+  StringHeap* heap = out->NewHeap();
+  for (size_t g = begin; g < end; ++g) {
+    size_t at = base + (g - begin);
+    if (has[g]) {
+      out->str[at] = heap->Add(values[g]);
+    } else {
+      out->SetNull(at);
+    }
+  }
+}
 
 std::unique_ptr<AggregateFunction> MakeCount() { return std::make_unique<CountAgg>(); }
 

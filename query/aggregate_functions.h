@@ -84,6 +84,11 @@ enum class ExtremeKind { kMin, kMax, kAny };
 enum class VarianceKind { kVarSamp, kVarPop, kStddevSamp, kStddevPop };
 enum class QuantileKind { kCont, kDisc };
 
+// Appends the per-group strings of groups [begin, end) to `out` (NULL where !has[g]),
+// copying them into a heap the vector owns. Shared by the text-valued aggregates.
+void AppendGroupStrings(const std::vector<std::string>& values, const std::vector<uint8_t>& has,
+                        size_t begin, size_t end, Vector* out);
+
 std::unique_ptr<AggregateFunction> MakeCount();
 // sum (result of the input type) or avg (double) over bigint or double input.
 std::unique_ptr<AggregateFunction> MakeSum(Type input, bool average);
