@@ -56,7 +56,10 @@ struct Scanner::Impl {
   std::vector<Unit> units;
   size_t next_unit = 0;
   std::vector<CodeSet> code_sets;      // per predicate (kIn only)
-  std::optional<Bitmap> candidates;    // rows that pass every indexed predicate
+  // Rows that pass every indexed predicate: null if none applies; else either a bitmap of
+  // the segment's cached index (one predicate, one value: no copy) or `owned_candidates`.
+  const Bitmap* candidates = nullptr;
+  Bitmap owned_candidates;
   std::vector<size_t> row_predicates;  // predicates the index does not answer: checked per row
   std::vector<int> segment_needed;     // columns to decode for every unit of this segment
   // Decoded current block, per EventColumn.
@@ -129,7 +132,7 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
   s.seg = &r;
   s.units.clear();
   s.next_unit = 0;
-  s.candidates.reset();
+  s.candidates = nullptr;
   s.row_predicates.clear();
   s.code_sets.assign(s.spec.predicates.size(), {});
   for (size_t i = 0; i < s.spec.predicates.size(); ++i) {
@@ -162,19 +165,28 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
     if (!r.columns()[p.column].index.has_value()) {
       s.row_predicates.push_back(i);
     } else {
-      Bitmap rows;
-      for (uint32_t code : s.code_sets[i].codes) {
-        ASSIGN_OR_RETURN(Bitmap b, r.IndexBitmap(p.column, code));
-        rows |= b;
+      ASSIGN_OR_RETURN(const std::vector<Bitmap>* index, r.GetIndex(p.column));
+      const std::vector<uint32_t>& codes = s.code_sets[i].codes;
+      Bitmap merged;
+      const Bitmap* rows = &(*index)[codes[0]];
+      if (codes.size() > 1) {
+        for (uint32_t code : codes) merged |= (*index)[code];
+        rows = &merged;
       }
-      if (s.candidates.has_value()) {
-        *s.candidates &= rows;
+      if (s.candidates == nullptr) {
+        if (rows == &merged) {
+          s.owned_candidates = std::move(merged);
+          rows = &s.owned_candidates;
+        }
+        s.candidates = rows;
       } else {
-        s.candidates = std::move(rows);
+        Bitmap both = *s.candidates & *rows;
+        s.owned_candidates = std::move(both);
+        s.candidates = &s.owned_candidates;
       }
     }
   }
-  if (s.candidates.has_value() && s.candidates->isEmpty()) return false;
+  if (s.candidates != nullptr && s.candidates->isEmpty()) return false;
   // Decode what the output and the row-checked predicates need; ts only where a block
   // straddles the time range (decided per unit).
   s.segment_needed = s.spec.columns;
@@ -207,7 +219,7 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
           pruned = it == codes.end() || *it > b.max_int;
         }
       }
-      if (!pruned && s.candidates.has_value()) {
+      if (!pruned && s.candidates != nullptr) {
         uint64_t below_end = s.candidates->rank(u.end - 1);
         uint64_t below_begin = u.begin == 0 ? 0 : s.candidates->rank(u.begin - 1);
         pruned = below_end == below_begin;
@@ -295,7 +307,7 @@ bool Scanner::Next(ColumnBatch* batch) {
       if (s.spec.columns.empty() && s.row_predicates.empty() && ts_inside) {
         // Nothing to read or check per row (count(*)): the index answers how many.
         uint64_t n = u.end - u.begin;
-        if (s.candidates.has_value()) {
+        if (s.candidates != nullptr) {
           n = s.candidates->rank(u.end - 1) - (u.begin == 0 ? 0 : s.candidates->rank(u.begin - 1));
         }
         stats_.rows_scanned += u.end - u.begin;
@@ -305,7 +317,7 @@ bool Scanner::Next(ColumnBatch* batch) {
         stats_.rows_matched += n;
         return true;
       }
-      if (s.candidates.has_value()) {
+      if (s.candidates != nullptr) {
         roaring_uint32_iterator_t it;
         roaring_init_iterator(&s.candidates->roaring, &it);
         roaring_move_uint32_iterator_equalorlarger(&it, u.begin);
