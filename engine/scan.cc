@@ -29,6 +29,8 @@ ScanPredicate ScanPredicate::Range(int column, int64_t lo, int64_t hi) {
 namespace {
 
 constexpr size_t kMemtableBatchRows = 4096;
+// Column-less (count-only) batches gather the counts of several blocks up to this many rows.
+constexpr uint64_t kCountBatchRows = 1 << 16;
 
 // A run of rows inside one block of a segment: [begin, end) in segment row numbers.
 struct Unit {
@@ -60,6 +62,7 @@ struct Scanner::Impl {
   // the segment's cached index (one predicate, one value: no copy) or `owned_candidates`.
   const Bitmap* candidates = nullptr;
   Bitmap owned_candidates;
+  uint64_t counted_rows = 0;  // count-only rows of this segment not yet returned
   std::vector<size_t> row_predicates;  // predicates the index does not answer: checked per row
   std::vector<int> segment_needed;     // columns to decode for every unit of this segment
   // Decoded current block, per EventColumn.
@@ -303,18 +306,27 @@ bool Scanner::Next(ColumnBatch* batch) {
       }
       // Selection: the unit's rows (or the index candidates among them), then the time
       // range where the block straddles it, then predicates the index did not answer.
+      // Without output columns only counts matter: a segment's counts travel as one batch
+      // of column-less rows (or several, of up to kCountBatchRows).
+      auto take_counted = [&](uint64_t n) {
+        s.counted_rows += n;
+        const bool last_unit = s.next_unit >= s.units.size();
+        if (s.counted_rows == 0 || (!last_unit && s.counted_rows < kCountBatchRows)) return false;
+        prepare_batch();
+        batch->rows = s.counted_rows;
+        stats_.rows_matched += s.counted_rows;
+        s.counted_rows = 0;
+        return true;
+      };
       s.selection.clear();
       if (s.spec.columns.empty() && s.row_predicates.empty() && ts_inside) {
-        // Nothing to read or check per row (count(*)): the index answers how many.
+        // Nothing to read or check per row: the index answers how many.
         uint64_t n = u.end - u.begin;
         if (s.candidates != nullptr) {
           n = s.candidates->rank(u.end - 1) - (u.begin == 0 ? 0 : s.candidates->rank(u.begin - 1));
         }
         stats_.rows_scanned += u.end - u.begin;
-        if (n == 0) continue;
-        prepare_batch();
-        batch->rows = n;
-        stats_.rows_matched += n;
+        if (!take_counted(n)) continue;
         return true;
       }
       if (s.candidates != nullptr) {
@@ -361,6 +373,10 @@ bool Scanner::Next(ColumnBatch* batch) {
         }
       }
       stats_.rows_scanned += u.end - u.begin;
+      if (s.spec.columns.empty()) {
+        if (!take_counted(s.selection.size())) continue;
+        return true;
+      }
       if (s.selection.empty()) continue;
       prepare_batch();
       const size_t n = s.selection.size();
