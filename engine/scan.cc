@@ -57,12 +57,12 @@ struct Scanner::Impl {
   const storage::SegmentReader* seg = nullptr;
   std::vector<Unit> units;
   size_t next_unit = 0;
-  std::vector<CodeSet> code_sets;      // per predicate (kIn only)
+  std::vector<CodeSet> code_sets;  // per predicate (kIn only)
   // Rows that pass every indexed predicate: null if none applies; else either a bitmap of
   // the segment's cached index (one predicate, one value: no copy) or `owned_candidates`.
   const Bitmap* candidates = nullptr;
   Bitmap owned_candidates;
-  uint64_t counted_rows = 0;  // count-only rows of this segment not yet returned
+  uint64_t counted_rows = 0;           // count-only rows of this segment not yet returned
   std::vector<size_t> row_predicates;  // predicates the index does not answer: checked per row
   std::vector<int> segment_needed;     // columns to decode for every unit of this segment
   // Decoded current block, per EventColumn.
