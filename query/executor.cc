@@ -257,15 +257,8 @@ class SortOperator : public Operator {
       : node_(node), ctx_(ctx), child_(std::move(child)) {}
   absl::Status Next(Chunk* out, bool* done) override {
     if (!finished_) {
-      Sorter sorter(node_.sort_keys, node_.limit, ctx_.budget);
-      while (true) {
-        Chunk in;
-        bool child_done = false;
-        RETURN_IF_ERROR(child_->Next(&in, &child_done));
-        if (child_done) break;
-        RETURN_IF_ERROR(sorter.Add(std::move(in)));
-      }
-      RETURN_IF_ERROR(sorter.Finish(&results_));
+      // Without a child, BuildOperator chose the parallel top-N.
+      RETURN_IF_ERROR(child_ == nullptr ? RunParallelTopN() : SortAll(*child_, &results_));
       finished_ = true;
     }
     *done = next_ >= results_.size();
@@ -274,6 +267,41 @@ class SortOperator : public Operator {
   }
 
  private:
+  absl::Status SortAll(Operator& input, std::vector<Chunk>* sorted) {
+    Sorter sorter(node_.sort_keys, node_.limit, ctx_.budget);
+    while (true) {
+      Chunk in;
+      bool child_done = false;
+      RETURN_IF_ERROR(input.Next(&in, &child_done));
+      if (child_done) break;
+      RETURN_IF_ERROR(sorter.Add(std::move(in)));
+    }
+    return sorter.Finish(sorted);
+  }
+
+  // ORDER BY ... LIMIT over a scan pipeline: a top-N per worker over its partition of the
+  // snapshot, then the top-N of their union.
+  absl::Status RunParallelTopN() {
+    const PlanNode& child = *node_.children[0];
+    const int workers = ctx_.threads;
+    std::vector<std::vector<Chunk>> partial(workers);
+    std::vector<absl::Status> statuses(workers);
+    auto work = [&](int w) {
+      auto input = BuildOperator(child, ctx_, w, workers);
+      statuses[w] = input.ok() ? SortAll(**input, &partial[w]) : input.status();
+    };
+    std::vector<std::thread> threads;
+    for (int w = 1; w < workers; ++w) threads.emplace_back(work, w);
+    work(0);
+    for (std::thread& t : threads) t.join();
+    for (const absl::Status& st : statuses) RETURN_IF_ERROR(st);
+    Sorter final_sort(node_.sort_keys, node_.limit, ctx_.budget);
+    for (auto& chunks : partial) {
+      for (Chunk& c : chunks) RETURN_IF_ERROR(final_sort.Add(std::move(c)));
+    }
+    return final_sort.Finish(&results_);
+  }
+
   const PlanNode& node_;
   ExecContext& ctx_;
   std::unique_ptr<Operator> child_;
@@ -370,7 +398,11 @@ absl::StatusOr<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, Ex
       op = std::make_unique<AggregateOperator>(node, ctx);
       break;
     case PlanNode::Kind::kSort: {
-      ASSIGN_OR_RETURN(auto c, child(0));
+      // A top-N over a scan pipeline builds its inputs per worker itself.
+      std::unique_ptr<Operator> c;
+      if (node.limit < 0 || ctx.threads <= 1 || parts > 1 || !Partitionable(*node.children[0])) {
+        ASSIGN_OR_RETURN(c, child(0));
+      }
       op = std::make_unique<SortOperator>(node, ctx, std::move(c));
       break;
     }

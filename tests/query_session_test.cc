@@ -134,6 +134,26 @@ TEST_F(SessionTest, ParallelAggregationEqualsSerial) {
   }
 }
 
+TEST_F(SessionTest, ParallelTopNEqualsSerial) {
+  auto serial = Session(Threads(1));
+  auto parallel = Session(Threads(3));
+  for (const char* sql : {
+           "SELECT ts, client_id, event, page FROM events ORDER BY ts DESC, client_id, event, "
+           "page LIMIT 50",
+           "SELECT merchant, value FROM events WHERE value IS NOT NULL ORDER BY value DESC, "
+           "merchant LIMIT 20 OFFSET 5",
+       }) {
+    auto a = Run(*serial, sql);
+    auto b = Run(*parallel, sql);
+    ASSERT_EQ(a.rows.size(), b.rows.size()) << sql;
+    for (size_t r = 0; r < a.rows.size(); ++r) {
+      for (size_t c = 0; c < a.rows[r].size(); ++c) {
+        EXPECT_EQ(a.rows[r][c].ToString(), b.rows[r][c].ToString()) << sql << " row " << r;
+      }
+    }
+  }
+}
+
 TEST_F(SessionTest, DistinctUsersAreExact) {
   std::set<std::string> clients;
   for (const auto& e : *events_) {
