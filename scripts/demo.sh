@@ -22,7 +22,7 @@ echo "== loading into $data"
 ./build/bin/strata load --data-dir "$data" "$demo/events.ndjson.zst"
 echo "== inspect"
 ./build/bin/strata inspect --data-dir "$data" --merchants 10
-echo "== top pages of the busiest merchant, by day (strata sql)"
+echo "== daily pageviews, users and revenue of the busiest merchant (strata sql)"
 ./build/bin/strata sql --data-dir "$data" -c "
   SELECT date_trunc('day', ts) AS day, count(*) FILTER (WHERE event = 'page_view') AS pageviews,
          count(DISTINCT client_id) AS users, sum(value) AS revenue
