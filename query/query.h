@@ -29,6 +29,8 @@
 
 namespace strata::query {
 
+struct BindOptions;  // binder.h
+
 struct SessionOptions {
   // Merchant ids (strings) this session may read; nullopt = every merchant (admin).
   std::optional<std::vector<std::string>> merchant_scope;
@@ -65,6 +67,16 @@ class QuerySession {
   // Runs exactly one statement. `params` are the values of $1..$n.
   absl::StatusOr<QueryResult> Execute(std::string_view sql, const std::vector<Value>& params = {});
 
+  // What Execute would return without running it (extended protocol Describe): the
+  // result columns (empty for SET, BEGIN, ...) and how many parameters ($1..$n, n the
+  // highest) the statement takes. Parameters not in `params` are bound as NULL; scalar
+  // subqueries are not run (they bind as NULL of their type).
+  struct Description {
+    std::vector<ResultColumn> columns;
+    int param_count = 0;
+  };
+  absl::StatusOr<Description> Describe(std::string_view sql, const std::vector<Value>& params = {});
+
   // Cancels the statement running now (from any thread); it fails with 57014.
   void Cancel();
   // Fixes now() for the following statements (tests); 0 = the wall clock.
@@ -76,6 +88,9 @@ class QuerySession {
   struct Impl;
 
  private:
+  absl::Status PrepareBind(const engine::Catalog* catalog, const std::vector<Value>& params,
+                           BindOptions* bind);
+
   std::unique_ptr<Impl> impl_;
   std::map<std::string, std::string> settings_;
   int64_t fixed_now_us_ = 0;

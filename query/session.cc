@@ -15,6 +15,7 @@
 #include "query/executor.h"
 #include "query/explain.h"
 #include "query/memory.h"
+#include "query/lexer.h"
 #include "query/parser.h"
 #include "query/query.h"
 
@@ -114,6 +115,63 @@ absl::StatusOr<std::vector<QueryResult>> QuerySession::ExecuteScript(std::string
   return results;
 }
 
+absl::Status QuerySession::PrepareBind(const engine::Catalog* catalog,
+                                       const std::vector<Value>& params, BindOptions* bind) {
+  bind->catalog = catalog;
+  bind->params = params;
+  bind->expr.now_us = fixed_now_us_ != 0 ? fixed_now_us_ : absl::ToUnixMicros(absl::Now());
+  ASSIGN_OR_RETURN(bind->expr.time_zone, LoadZone(settings_["timezone"]));
+  if (impl_->options.merchant_scope.has_value()) {
+    std::vector<uint32_t> ids;
+    for (const std::string& m : *impl_->options.merchant_scope) {
+      if (auto id = catalog->FindMerchant(m)) ids.push_back(*id);
+    }
+    bind->scope = std::move(ids);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<QuerySession::Description> QuerySession::Describe(
+    std::string_view sql, const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(ast::Statement stmt, ParseStatement(sql));
+  ASSIGN_OR_RETURN(std::vector<Token> tokens, Lex(sql));
+  Description d;
+  for (const Token& t : tokens) {
+    int n = 0;
+    if (t.kind == TokenKind::kParam && absl::SimpleAtoi(t.text, &n)) {
+      d.param_count = std::max(d.param_count, n);
+    }
+  }
+  switch (stmt.kind) {
+    case ast::StatementKind::kShow:
+      if (stmt.name == "all") {
+        d.columns = {{"name", Type::kString}, {"setting", Type::kString}};
+      } else {
+        d.columns = {{stmt.name == "timezone" ? "TimeZone" : stmt.name, Type::kString}};
+      }
+      return d;
+    case ast::StatementKind::kExplain:
+      d.columns = {{"QUERY PLAN", Type::kString}};
+      return d;
+    case ast::StatementKind::kSelect:
+      break;
+    default:
+      return d;
+  }
+  std::vector<Value> padded = params;
+  while (static_cast<int>(padded.size()) < d.param_count) padded.push_back(Value::Null());
+  std::shared_ptr<const engine::Snapshot> snapshot = impl_->snapshots();
+  BindOptions bind;
+  RETURN_IF_ERROR(PrepareBind(snapshot->catalog, padded, &bind));
+  bind.run_subquery =
+      [](const PlanNode&) -> absl::StatusOr<std::vector<std::vector<Value>>> {
+    return std::vector<std::vector<Value>>{};
+  };
+  ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*stmt.query, bind));
+  for (const ResultColumn& c : plan->output) d.columns.push_back(c);
+  return d;
+}
+
 absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
                                                   const std::vector<Value>& params) {
   impl_->cancel.store(false);
@@ -201,19 +259,8 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
 
   std::shared_ptr<const engine::Snapshot> snapshot = impl_->snapshots();
   const engine::Catalog* catalog = snapshot->catalog;
-
   BindOptions bind;
-  bind.catalog = catalog;
-  bind.params = params;
-  bind.expr.now_us = fixed_now_us_ != 0 ? fixed_now_us_ : absl::ToUnixMicros(absl::Now());
-  ASSIGN_OR_RETURN(bind.expr.time_zone, LoadZone(settings_["timezone"]));
-  if (impl_->options.merchant_scope.has_value()) {
-    std::vector<uint32_t> ids;
-    for (const std::string& m : *impl_->options.merchant_scope) {
-      if (auto id = catalog->FindMerchant(m)) ids.push_back(*id);
-    }
-    bind.scope = std::move(ids);
-  }
+  RETURN_IF_ERROR(PrepareBind(catalog, params, &bind));
 
   size_t memory_limit = impl_->options.memory_limit_bytes;
   int64_t limit_mb = 0;

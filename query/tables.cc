@@ -37,4 +37,11 @@ const std::vector<ScanColumn>& EventsTableColumns() {
 
 bool IsHiddenColumn(std::string_view name) { return name.substr(0, 2) == "__"; }
 
+const std::vector<TableInfo>& AllTables() {
+  static const std::vector<TableInfo>* tables = new std::vector<TableInfo>{
+      {"events", "raw tracker events, one row per event", &EventsTableColumns()},
+  };
+  return *tables;
+}
+
 }  // namespace strata::query

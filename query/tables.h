@@ -19,4 +19,14 @@ const std::vector<ScanColumn>& EventsTableColumns();
 
 bool IsHiddenColumn(std::string_view name);
 
+// A table SQL can name, for catalogs (pg_catalog, information_schema) and tools.
+struct TableInfo {
+  std::string_view name;
+  std::string_view description;
+  const std::vector<ScanColumn>* columns;  // hidden columns included; skip IsHiddenColumn
+};
+
+// Every table Strata serves, in name order.
+const std::vector<TableInfo>& AllTables();
+
 }  // namespace strata::query
