@@ -19,6 +19,9 @@ constexpr Command kCommands[] = {
     {"load", strata::server::RunLoad, "bulk-load NDJSON events (plain or .zst) into a data dir"},
     {"inspect", strata::server::RunInspect, "show merchants, segments, sizes and encodings"},
     {"sql", strata::server::RunSql, "run SQL on a data dir (read-only): -c, -f or a prompt"},
+    {"serve", strata::server::RunServe, "run the server: HTTP collector and PostgreSQL protocol"},
+    {"admin", strata::server::RunAdmin, "manage merchants, passwords and keys"},
+    {"demo", strata::server::RunDemo, "feed a running server with live demo traffic"},
 };
 
 void PrintUsage(FILE* out) {

@@ -269,3 +269,52 @@ TEST_F(SessionTest, ScriptRunsStatementsInOrder) {
 
 }  // namespace
 }  // namespace strata::query
+
+namespace strata::query {
+namespace {
+
+TEST_F(SessionTest, DescribeGivesColumnsAndParamsWithoutRunning) {
+  auto s = Session();
+  auto d = s->Describe(
+      "SELECT merchant, count(*) AS n, avg(value), max(ts) FROM events "
+      "WHERE merchant = $1 AND ts >= $2 GROUP BY merchant LIMIT $3");
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->param_count, 3);
+  ASSERT_EQ(d->columns.size(), 4u);
+  EXPECT_EQ(d->columns[0].name, "merchant");
+  EXPECT_EQ(d->columns[0].type, Type::kString);
+  EXPECT_EQ(d->columns[1].name, "n");
+  EXPECT_EQ(d->columns[1].type, Type::kInt64);
+  EXPECT_EQ(d->columns[2].type, Type::kFloat64);
+  EXPECT_EQ(d->columns[3].type, Type::kTimestamp);
+
+  auto show = s->Describe("SHOW TimeZone");
+  ASSERT_TRUE(show.ok());
+  ASSERT_EQ(show->columns.size(), 1u);
+  EXPECT_EQ(show->columns[0].name, "TimeZone");
+  auto set = s->Describe("SET timezone = 'UTC'");
+  ASSERT_TRUE(set.ok());
+  EXPECT_TRUE(set->columns.empty());
+
+  // Subqueries bind to their types but are not run.
+  auto sub = s->Describe("SELECT (SELECT max(ts) FROM events) AS latest");
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  EXPECT_EQ(sub->columns[0].type, Type::kTimestamp);
+
+  auto bad = s->Describe("SELECT nope FROM events");
+  EXPECT_EQ(SqlStateOf(bad.status()), "42703");
+}
+
+TEST_F(SessionTest, UntypedTextParamsCoerceByContext) {
+  auto s = Session();
+  auto r = s->Execute("SELECT count(*) FROM events WHERE ts >= $1 AND value >= $2",
+                      {Value::String("2026-11-02 00:00:00+00"), Value::String("0")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const int64_t day2 = 1793491200000000 + 86400000000;
+  EXPECT_EQ(r->rows[0][0].i, CountWhere([&](const engine::Event& e) {
+              return e.ts_us >= day2 && e.has_value() && e.value >= 0;
+            }));
+}
+
+}  // namespace
+}  // namespace strata::query

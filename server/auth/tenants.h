@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -116,19 +117,25 @@ class TenantStore {
   const std::string& admin_user() const { return options_.admin_user; }
 
  private:
-  struct Merchant;
+  struct Tables;  // merchants and their indexes; immutable once published
   explicit TenantStore(TenantStoreOptions options);
   absl::Status Load();
-  absl::Status SaveLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::shared_ptr<const Tables> tables() const;
+  // Applies `change` to a copy of the tables, writes the file, then publishes the copy.
+  // Updates are serialized by update_mu_, which lookups never take.
+  absl::Status Update(const std::function<absl::Status(Tables&)>& change);
 
   TenantStoreOptions options_;
   std::string dir_;
   int lock_fd_ = -1;
   ScramSecret admin_secret_;
+  std::string admin_token_sha256_;   // empty = no admin token
+  ScramSecret unknown_user_secret_;  // verified against for unknown users (same cost)
+  std::string cache_key_;            // HMAC key of the password cache's digests
+  absl::Mutex update_mu_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::unique_ptr<Merchant>> merchants_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, std::string> write_keys_ ABSL_GUARDED_BY(mu_);  // -> merchant
-  absl::flat_hash_map<std::string, std::string> tokens_ ABSL_GUARDED_BY(mu_);  // sha256 -> merchant
+  std::shared_ptr<const Tables> tables_ ABSL_GUARDED_BY(mu_);
+  // user -> HMAC(cache_key_, StoredKey + password) of the last password that verified.
   mutable absl::Mutex cache_mu_;
   mutable absl::flat_hash_map<std::string, std::string> password_cache_ ABSL_GUARDED_BY(cache_mu_);
 };

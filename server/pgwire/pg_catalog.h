@@ -66,6 +66,7 @@ uint32_t OidOf(query::Type type);
 // What a catalog query may depend on, from the connection.
 struct CatalogSession {
   std::string user;
+  bool superuser = false;  // the admin: pg_roles.rolsuper
   std::string database = "strata";
   int32_t backend_pid = 0;
   const std::map<std::string, std::string>* settings = nullptr;  // SHOW-able settings
@@ -115,6 +116,7 @@ class PgCatalog {
 
  private:
   struct Db;
+  absl::Status Open();  // creates db_
   CatalogSession session_;
   std::unique_ptr<Db> db_;  // created at the first query
 };

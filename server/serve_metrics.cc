@@ -1,0 +1,72 @@
+#include "server/serve_metrics.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+
+namespace strata::server {
+namespace {
+
+void AppendMetric(std::string* out, const char* name, const char* type, const char* help,
+                  double value) {
+  absl::StrAppend(out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n", name, " ",
+                  absl::StrFormat("%.17g", value), "\n");
+}
+
+// Resident set size in bytes, from /proc/self/statm (0 if unreadable).
+double ResidentBytes() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  long pages_total = 0;
+  long pages_resident = 0;
+  int n = std::fscanf(f, "%ld %ld", &pages_total, &pages_resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+void RegisterEngineMetrics(const engine::Engine* engine, MetricsRegistry* metrics) {
+  const absl::Time start = absl::Now();
+  metrics->AddCollector([engine, start](std::string* out) {
+    const engine::EngineStats s = engine->stats();
+    AppendMetric(out, "strata_engine_events_appended_total", "counter",
+                 "Events made durable in the WAL", static_cast<double>(s.events_appended));
+    AppendMetric(out, "strata_engine_wal_groups_total", "counter",
+                 "WAL group commits (one fdatasync each in sync mode)",
+                 static_cast<double>(s.groups_committed));
+    AppendMetric(out, "strata_engine_wal_bytes_total", "counter", "Bytes written to the WAL",
+                 static_cast<double>(s.wal_bytes));
+    AppendMetric(out, "strata_engine_flushes_total", "counter", "Memtable flushes",
+                 static_cast<double>(s.flushes));
+    AppendMetric(out, "strata_engine_flush_seconds_total", "counter",
+                 "Time spent flushing memtables to segments (divide by flushes for the mean)",
+                 static_cast<double>(s.flush_micros) / 1e6);
+    AppendMetric(out, "strata_engine_write_stall_seconds_total", "counter",
+                 "Time writers waited for flushes (back-pressure)",
+                 static_cast<double>(s.write_stall_micros) / 1e6);
+    AppendMetric(out, "strata_engine_segments_written_total", "counter", "Segments written",
+                 static_cast<double>(s.segments_written));
+    AppendMetric(out, "strata_engine_segment_bytes_written_total", "counter",
+                 "Bytes of segments written", static_cast<double>(s.segment_bytes_written));
+    AppendMetric(out, "strata_engine_memtable_rows", "gauge", "Rows in memtables",
+                 static_cast<double>(s.memtable_rows));
+    AppendMetric(out, "strata_engine_memtable_bytes", "gauge", "Bytes held by memtables",
+                 static_cast<double>(s.memtable_bytes));
+    AppendMetric(out, "strata_engine_last_sequence", "gauge", "Sequence of the last durable event",
+                 static_cast<double>(s.last_sequence));
+    AppendMetric(out, "strata_engine_merchants", "gauge", "Merchants in the catalog",
+                 static_cast<double>(engine->catalog().merchant_count()));
+    AppendMetric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes",
+                 ResidentBytes());
+    AppendMetric(out, "strata_uptime_seconds", "gauge", "Seconds since the server started",
+                 absl::ToDoubleSeconds(absl::Now() - start));
+  });
+}
+
+}  // namespace strata::server
