@@ -184,10 +184,8 @@ int RunServe(const std::vector<std::string>& args) {
     return Fail("cannot start the PostgreSQL protocol", s);
   }
 
+  // The servers log their own "listening" lines.
   const std::string http_addr = absl::StrCat(config->http.host, ":", http_server.port());
-  const std::string pg_addr = absl::StrCat(config->pg.host, ":", pg_server.port());
-  Log(LogLevel::kInfo, "listening").Kv("proto", "http").Kv("addr", http_addr);
-  Log(LogLevel::kInfo, "listening").Kv("proto", "pg").Kv("addr", pg_addr);
   Log(LogLevel::kInfo, "grpc port reserved, not served yet")
       .Kv("addr", absl::StrCat(config->grpc.host, ":", config->grpc.port));
   if (config->auth.admin_password == "strata") {

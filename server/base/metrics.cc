@@ -25,9 +25,11 @@ std::string WithLabel(const std::string& rendered, const std::string& label) {
   return absl::StrCat(rendered.substr(0, rendered.size() - 1), ",", label, "}");
 }
 
-std::string FormatDouble(double v) {
+// Bucket bounds are short decimal literals; print them as such ("0.1", not
+// "0.10000000000000001").
+std::string FormatBound(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  return absl::StrFormat("%.17g", v);
+  return absl::StrCat(v);
 }
 
 }  // namespace
@@ -147,10 +149,10 @@ std::string MetricsRegistry::Render() const {
           cumulative += counts[i];
           double bound = i < h->upper_bounds().size() ? h->upper_bounds()[i] : INFINITY;
           absl::StrAppend(&out, name, "_bucket",
-                          WithLabel(labels, absl::StrCat("le=\"", FormatDouble(bound), "\"")),
+                          WithLabel(labels, absl::StrCat("le=\"", FormatBound(bound), "\"")),
                           " ", cumulative, "\n");
         }
-        absl::StrAppend(&out, name, "_sum", labels, " ", FormatDouble(h->sum()), "\n");
+        absl::StrAppend(&out, name, "_sum", labels, " ", absl::StrCat(h->sum()), "\n");
         absl::StrAppend(&out, name, "_count", labels, " ", cumulative, "\n");
       }
     }

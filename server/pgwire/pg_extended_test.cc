@@ -140,6 +140,35 @@ TEST(PgExtended, PrepareDescribeExecute) {
   EXPECT_EQ(SqlState(r.get()), "42601");
 }
 
+TEST(PgExtended, CatalogStatementsThroughTheExtendedProtocol) {
+  TestServer server;
+  PgConnPtr c = server.Connect("m1", "pw1");
+  const char* values[] = {"events"};
+  PgResultPtr r(PQexecParams(
+      c.get(), "SELECT c.relname, c.oid FROM pg_catalog.pg_class c WHERE c.relname = $1", 1,
+      nullptr, values, nullptr, nullptr, 1));
+  ASSERT_EQ(PQresultStatus(r.get()), PGRES_TUPLES_OK) << PQerrorMessage(c.get());
+  ASSERT_EQ(PQntuples(r.get()), 1);
+  EXPECT_EQ(std::string(PQgetvalue(r.get(), 0, 0), PQgetlength(r.get(), 0, 0)), "events");
+  EXPECT_EQ(PQftype(r.get(), 1), 26u);  // oid, 4 bytes in binary
+  EXPECT_EQ(PQgetlength(r.get(), 0, 1), 4);
+  // Describe without running, for a catalog statement.
+  r.reset(PQprepare(c.get(), "cat", "SELECT current_user, pg_backend_pid()", 0, nullptr));
+  ASSERT_EQ(PQresultStatus(r.get()), PGRES_COMMAND_OK) << PQerrorMessage(c.get());
+  r.reset(PQdescribePrepared(c.get(), "cat"));
+  ASSERT_EQ(PQnfields(r.get()), 2);
+  r.reset(PQexecPrepared(c.get(), "cat", 0, nullptr, nullptr, nullptr, 0));
+  EXPECT_EQ(Cell(r.get(), 0, 0), "m1");
+  EXPECT_EQ(Cell(r.get(), 0, 1), std::to_string(PQbackendPID(c.get())));
+  // An array has no binary form here: 0A000 before any row, and the connection goes on.
+  r.reset(PQexecParams(c.get(), "SELECT current_schemas(true)", 0, nullptr, nullptr, nullptr,
+                       nullptr, 1));
+  EXPECT_EQ(SqlState(r.get()), "0A000") << PQerrorMessage(c.get());
+  r.reset(PQexecParams(c.get(), "SELECT current_schemas(true)", 0, nullptr, nullptr, nullptr,
+                       nullptr, 0));
+  EXPECT_EQ(Cell(r.get()), "{pg_catalog,public}");
+}
+
 TEST(PgExtended, SingleRowMode) {
   TestServer server;
   PgConnPtr c = server.Connect("m1", "pw1");

@@ -64,6 +64,7 @@ PgCatalog* Connection::catalog() {
     cs.user = user_;
     cs.database = database_;
     cs.backend_pid = id_;
+    cs.superuser = principal_.admin;
     cs.settings = &session_->settings();
     catalog_ = std::make_unique<PgCatalog>(std::move(cs));
   }

@@ -45,6 +45,20 @@ TEST(PgServer, ScramLoginReportsParameters) {
   EXPECT_EQ(PQstatus(server.Connect("m1", "pw1", "dbname=m1").get()), CONNECTION_OK);
 }
 
+TEST(PgServer, PortInUseIsUnavailable) {
+  TestServer first;
+  PgServerOptions o;
+  o.port = first.port();
+  MetricsRegistry metrics;
+  PgServer second(o, testing::PgTestData::Get().engine(), testing::PgTestData::Get().tenants(),
+                  &metrics);
+  absl::Status started = second.Start();
+  EXPECT_TRUE(absl::IsUnavailable(started)) << started;
+  EXPECT_TRUE(absl::StrContains(started.message(), absl::StrCat("127.0.0.1:", first.port())))
+      << started;
+  second.Stop();  // never started: a no-op
+}
+
 TEST(PgServer, SslRequestIsAnsweredNo) {
   TestServer server;
   // sslmode=prefer sends SSLRequest first and continues in plain text after 'N'.

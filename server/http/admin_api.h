@@ -1,0 +1,38 @@
+// /api/v1/admin/merchants: merchant management over HTTP, for the admin only
+// (docs/http.md, "Admin API").
+//
+//   GET    /api/v1/admin/merchants                     200 {"merchants":[...]}
+//   POST   /api/v1/admin/merchants                     201 {"merchant","password","write_key",
+//          {"merchant":..,"password":..,"limits":{..}}      "api_token"}
+//   GET    /api/v1/admin/merchants/NAME                200 one entry of the list
+//   DELETE /api/v1/admin/merchants/NAME                200 {"removed":NAME}
+//   POST   /api/v1/admin/merchants/NAME/rotate-key     200 {"merchant","write_key"}
+//   POST   /api/v1/admin/merchants/NAME/rotate-password  200 {"merchant","password"}
+//          (optional body {"password":..})
+//   POST   /api/v1/admin/merchants/NAME/rotate-token   200 {"merchant","api_token"}
+//
+// Errors: 401 without (valid) credentials, 403 for a merchant, 404 unknown merchant or
+// path, 405 wrong method, 409 merchant exists, 400 invalid input.
+//
+// Thread safety: Handle may run on many threads at once (TenantStore is thread-safe).
+#pragma once
+
+#include "server/auth/tenants.h"
+#include "server/http/request.h"
+
+namespace strata::server::http {
+
+inline constexpr std::string_view kAdminMerchantsPath = "/api/v1/admin/merchants";
+
+class AdminApi {
+ public:
+  explicit AdminApi(auth::TenantStore* tenants) : tenants_(tenants) {}
+
+  // Runs the request (blocking: changes are fsync'ed; call it off the I/O threads).
+  HttpReply Handle(const HttpRequest& request);
+
+ private:
+  auth::TenantStore* const tenants_;
+};
+
+}  // namespace strata::server::http
