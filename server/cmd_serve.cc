@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -202,9 +203,11 @@ int RunServe(const std::vector<std::string>& args) {
   sigwait(&stop_signals, &signal_number);
   Log(LogLevel::kInfo, "stopping").Kv("signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
 
-  // Ingest first (its in-flight appends finish), then queries, then flush.
-  http_server.Stop();
+  // Both front ends drain at once (each within its grace period); the flush comes after
+  // the last acknowledged append.
+  std::thread http_stopper([&http_server] { http_server.Stop(); });
   pg_server.Stop();
+  http_stopper.join();
   const absl::Time flush_start = absl::Now();
   absl::Status closed = (*engine)->Close();
   if (!closed.ok()) return Fail("flush on shutdown failed", closed);
