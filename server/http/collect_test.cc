@@ -340,6 +340,35 @@ TEST(CollectLimits, OverloadIs429WithRetryAfter) {
   EXPECT_THAT(server.metrics().Render(), HasSubstr("strata_http_inflight_bytes 0"));
 }
 
+TEST(CollectLimits, ChunkedBodyOverTheInflightBoundIs429) {
+  HttpServerOptions o;
+  o.max_inflight_bytes = 100 << 10;
+  TestServer server(o);
+  server.engine().HoldAppends(true);
+  std::thread holder([&] {
+    auto c = server.Client();
+    std::string body = Event("m1");
+    body.resize(90 << 10, '\n');  // blank lines: one event
+    auto r = c->Request("POST", "/collect", body, {{"X-Strata-Key", server.m1().write_key}});
+    EXPECT_TRUE(r.ok() && r->status == 200);
+  });
+  server.engine().AwaitHeldAppends(1);
+  // A chunked body has no length to check up front: it is refused when it grows past the
+  // bound (the first 64 KiB of room would already exceed it).
+  RawConnection c(server.port());
+  std::string request =
+      absl::StrCat("POST /collect HTTP/1.1\r\nHost: x\r\nX-Strata-Key: ", server.m1().write_key,
+                   "\r\nTransfer-Encoding: chunked\r\n\r\n");
+  absl::StrAppend(&request, absl::Hex(Event("m1").size()), "\r\n", Event("m1"), "\r\n0\r\n\r\n");
+  ASSERT_TRUE(c.Send(request));
+  const std::string response = c.ReadResponse();
+  EXPECT_EQ(StatusOf(response), 429) << response;
+  EXPECT_THAT(response, HasSubstr("Retry-After: 1"));
+  server.engine().HoldAppends(false);
+  holder.join();
+  EXPECT_EQ(server.Count(), 1);
+}
+
 TEST(CollectCors, PreflightAndReplies) {
   HttpServerOptions o;
   o.cors_allowed_origins = {"https://shop.example"};

@@ -192,11 +192,18 @@ void ServerState::Stop(absl::Duration grace) {
     absl::MutexLock lock(&conn_mu);
     conn_mu.AwaitWithTimeout(absl::Condition(&none_left), grace);
   }
+  // Grace is over: statements still running are cancelled (ingest is never cut short:
+  // an append in progress finishes so its reply tells the truth).
+  query.CancelAll();
   close_connections(/*idle_only=*/false);
   {
     // A connection waiting for its ingest or query ends when that returns.
     absl::MutexLock lock(&conn_mu);
-    conn_mu.Await(absl::Condition(&none_left));
+    while (!conn_mu.AwaitWithTimeout(absl::Condition(&none_left), absl::Milliseconds(100))) {
+      conn_mu.Unlock();
+      query.CancelAll();
+      conn_mu.Lock();
+    }
   }
   work.reset();
   ioc.stop();

@@ -215,7 +215,7 @@ void Session::FillRequest() {
 asio::awaitable<HttpReply> Session::Dispatch(Route route) {
   switch (route) {
     case Route::kHealthz: {
-      if (request_.method != "GET" && request_.method != "HEAD") {
+      if (request_.method != "GET") {
         HttpReply reply = ErrorReply(405, "use GET");
         reply.headers.emplace_back("Allow", "GET");
         co_return reply;

@@ -187,7 +187,19 @@ HttpReply QueryApi::Handle(const HttpRequest& request) {
   if (timeout > absl::ZeroDuration()) {
     timer = deadlines_.Arm(absl::Now() + timeout, [&session] { session.Cancel(); });
   }
+  {
+    absl::MutexLock lock(&running_mu_);
+    if (cancel_all_) {
+      StatusCounter(kError)->Add();
+      return ErrorReply(503, "the server is shutting down");
+    }
+    running_.insert(&session);
+  }
   absl::StatusOr<query::QueryResult> result = session.Execute(sql, params);
+  {
+    absl::MutexLock lock(&running_mu_);
+    running_.erase(&session);
+  }
   const bool timed_out = timer.has_value() && deadlines_.Disarm(*timer);
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -202,6 +214,12 @@ HttpReply QueryApi::Handle(const HttpRequest& request) {
   }
   StatusCounter(kOk)->Add();
   return JsonReply(ResultJson(*result, elapsed_ms));
+}
+
+void QueryApi::CancelAll() {
+  absl::MutexLock lock(&running_mu_);
+  cancel_all_ = true;
+  for (query::QuerySession* session : running_) session->Cancel();
 }
 
 }  // namespace strata::server::http

@@ -14,8 +14,11 @@
 #include <cstddef>
 #include <memory>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/engine.h"
+#include "query/query.h"
 #include "server/auth/tenants.h"
 #include "server/base/metrics.h"
 #include "server/http/deadline_timer.h"
@@ -42,6 +45,11 @@ class QueryApi {
   // Runs the request (blocking; call it off the I/O threads).
   HttpReply Handle(const HttpRequest& request);
 
+  // Cancels every running statement (57014) and refuses later ones (503): the server's
+  // grace period is over. A statement that was just starting may miss one call, so the
+  // server calls this until its connections are gone.
+  void CancelAll();
+
  private:
   Counter* StatusCounter(int index) const { return status_counters_[index]; }
 
@@ -50,6 +58,9 @@ class QueryApi {
   const auth::TenantStore* const tenants_;
   Counter* status_counters_[4];  // ok, error, timeout, unauthorized
   DeadlineTimer deadlines_;
+  absl::Mutex running_mu_;
+  absl::flat_hash_set<query::QuerySession*> running_ ABSL_GUARDED_BY(running_mu_);
+  bool cancel_all_ ABSL_GUARDED_BY(running_mu_) = false;
 };
 
 }  // namespace strata::server::http
