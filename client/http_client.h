@@ -45,8 +45,7 @@ class HttpClient {
   // Sends one request (HTTP/1.1, keep-alive) and reads the whole response. `target` is the
   // path with its query string. Content-Length is set from `body`.
   absl::StatusOr<HttpResponse> Request(std::string_view method, std::string_view target,
-                                       std::string_view body = {},
-                                       const HttpHeaders& headers = {});
+                                       std::string_view body = {}, const HttpHeaders& headers = {});
 
  private:
   struct Impl;

@@ -14,8 +14,8 @@
 #include "query/error.h"
 #include "query/executor.h"
 #include "query/explain.h"
-#include "query/memory.h"
 #include "query/lexer.h"
+#include "query/memory.h"
 #include "query/parser.h"
 #include "query/query.h"
 
@@ -131,8 +131,8 @@ absl::Status QuerySession::PrepareBind(const engine::Catalog* catalog,
   return absl::OkStatus();
 }
 
-absl::StatusOr<QuerySession::Description> QuerySession::Describe(
-    std::string_view sql, const std::vector<Value>& params) {
+absl::StatusOr<QuerySession::Description> QuerySession::Describe(std::string_view sql,
+                                                                 const std::vector<Value>& params) {
   ASSIGN_OR_RETURN(ast::Statement stmt, ParseStatement(sql));
   ASSIGN_OR_RETURN(std::vector<Token> tokens, Lex(sql));
   Description d;
@@ -163,8 +163,7 @@ absl::StatusOr<QuerySession::Description> QuerySession::Describe(
   std::shared_ptr<const engine::Snapshot> snapshot = impl_->snapshots();
   BindOptions bind;
   RETURN_IF_ERROR(PrepareBind(snapshot->catalog, padded, &bind));
-  bind.run_subquery =
-      [](const PlanNode&) -> absl::StatusOr<std::vector<std::vector<Value>>> {
+  bind.run_subquery = [](const PlanNode&) -> absl::StatusOr<std::vector<std::vector<Value>>> {
     return std::vector<std::vector<Value>>{};
   };
   ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*stmt.query, bind));

@@ -8,10 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/temp_dir.h"
-#include "server/commands.h"
 #include "server/admin_target.h"
 #include "server/auth/admin_json.h"
 #include "server/auth/tenants.h"
+#include "server/commands.h"
 
 namespace strata::server {
 namespace {

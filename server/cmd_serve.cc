@@ -30,8 +30,8 @@ absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c) {
   engine::EngineOptions o;
   o.data_dir = c.data_dir;
   o.shards = static_cast<uint32_t>(c.engine.shards);
-  o.wal_sync = c.engine.wal_sync == "relaxed" ? engine::WalSyncMode::kRelaxed
-                                               : engine::WalSyncMode::kSync;
+  o.wal_sync =
+      c.engine.wal_sync == "relaxed" ? engine::WalSyncMode::kRelaxed : engine::WalSyncMode::kSync;
   o.memtable_max_rows = static_cast<size_t>(c.engine.memtable_max_rows);
   o.memtable_budget_bytes = static_cast<size_t>(c.engine.memtable_budget_mb) << 20;
   o.memtable_max_age = absl::Seconds(c.engine.memtable_max_age_seconds);

@@ -1,4 +1,5 @@
 #include "server/result_format.h"
+#include "common/json_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -165,45 +166,6 @@ void AppendTsv(const QueryResult& result, const absl::TimeZone& zone, std::strin
     }
     *out += '\n';
   }
-}
-
-void AppendJsonString(std::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  *out += '"';
-  for (char ch : text) {
-    switch (ch) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      case '\b':
-        *out += "\\b";
-        break;
-      case '\f':
-        *out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          *out += "\\u00";
-          *out += kHex[(ch >> 4) & 0xf];
-          *out += kHex[ch & 0xf];
-        } else {
-          *out += ch;
-        }
-    }
-  }
-  *out += '"';
 }
 
 void AppendJsonValue(const Value& v, const absl::TimeZone& zone, std::string* out) {

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "server/auth/json_text.h"
+#include "common/json_text.h"
 
 namespace strata::server::auth {
 namespace {

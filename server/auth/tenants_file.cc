@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "common/crc32c.h"
 #include "common/status.h"
-#include "server/auth/json_text.h"
+#include "common/json_text.h"
 
 namespace strata::server::auth::tenants_file {
 namespace {

@@ -100,9 +100,9 @@ bool ParseLogLevel(std::string_view text, LogLevel* out) {
 Log::Log(LogLevel level, std::string_view message)
     : enabled_(static_cast<int>(level) >= g_level.load(std::memory_order_relaxed)) {
   if (!enabled_) return;
-  line_ = absl::StrCat("ts=", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                               absl::UTCTimeZone()),
-                       " level=", LevelName(level), " msg=");
+  line_ = absl::StrCat(
+      "ts=", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+      " level=", LevelName(level), " msg=");
   AppendValue(&line_, message);
 }
 

@@ -52,8 +52,7 @@ std::string EscapeLabelValue(const std::string& value) {
 }
 
 Histogram::Histogram(std::vector<double> upper_bounds)
-    : bounds_(std::move(upper_bounds)),
-      buckets_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
+    : bounds_(std::move(upper_bounds)), buckets_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
   for (size_t i = 0; i <= bounds_.size(); ++i) buckets_[i].store(0);
 }
 
@@ -79,9 +78,9 @@ double Histogram::sum() const {
 }
 
 const std::vector<double>& LatencyBuckets() {
-  static const std::vector<double>* buckets = new std::vector<double>{
-      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-      0.05,    0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
+  static const std::vector<double>* buckets =
+      new std::vector<double>{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                              0.05,    0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
   return *buckets;
 }
 
@@ -134,8 +133,7 @@ std::string MetricsRegistry::Render() const {
       const char* type = family.kind == Kind::kCounter ? "counter"
                          : family.kind == Kind::kGauge ? "gauge"
                                                        : "histogram";
-      absl::StrAppend(&out, "# HELP ", name, " ", family.help, "\n# TYPE ", name, " ", type,
-                      "\n");
+      absl::StrAppend(&out, "# HELP ", name, " ", family.help, "\n# TYPE ", name, " ", type, "\n");
       for (const auto& [labels, c] : family.counters) {
         absl::StrAppend(&out, name, labels, " ", c->value(), "\n");
       }
@@ -149,8 +147,8 @@ std::string MetricsRegistry::Render() const {
           cumulative += counts[i];
           double bound = i < h->upper_bounds().size() ? h->upper_bounds()[i] : INFINITY;
           absl::StrAppend(&out, name, "_bucket",
-                          WithLabel(labels, absl::StrCat("le=\"", FormatBound(bound), "\"")),
-                          " ", cumulative, "\n");
+                          WithLabel(labels, absl::StrCat("le=\"", FormatBound(bound), "\"")), " ",
+                          cumulative, "\n");
         }
         absl::StrAppend(&out, name, "_sum", labels, " ", absl::StrCat(h->sum()), "\n");
         absl::StrAppend(&out, name, "_count", labels, " ", cumulative, "\n");

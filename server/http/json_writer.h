@@ -11,14 +11,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_text.h"
 #include "query/types.h"
 
 namespace strata::server::http {
 
-// Appends `text` as a quoted JSON string. `text` is expected to be UTF-8 and is copied
-// as is, except '"', '\\' and control characters (U+0000-U+001F, U+007F), which are
-// escaped.
-void AppendJsonString(std::string_view text, std::string* out);
+using ::strata::AppendJsonString;  // common/json_text.h
 void AppendJsonValue(const query::Value& value, std::string* out);
 // A double in shortest round-trip form; non-finite values as the strings "NaN",
 // "Infinity", "-Infinity".

@@ -81,15 +81,9 @@ Connection::~Connection() = default;
 void Connection::Run() {
   const absl::Time start = absl::Now();
   Log(LogLevel::kDebug, "connection opened").Kv("proto", "pg").Kv("peer", peer_).Kv("pid", id_);
-  bool attached = false;
-  if (Startup()) {
-    attached = true;
-    MainLoop();
-  } else {
-    attached = session_ != nullptr;
-  }
+  if (Startup()) MainLoop();
   socket_.Flush();
-  if (attached) host_->Detach(id_);
+  if (session_ != nullptr) host_->Detach(id_);  // attached with the session
   if (admitted_) host_->Release(principal_);
   Log(LogLevel::kDebug, "connection closed")
       .Kv("proto", "pg")
@@ -310,7 +304,7 @@ bool Connection::SetUpSession(const std::vector<std::pair<std::string, std::stri
     if (!sql.has_value()) continue;
     const std::string old_timeout = session_->settings().at("statement_timeout");
     absl::Status status = session_->Execute(*sql).status();
-    if (status.ok()) status = AfterSet(old_timeout);
+    if (status.ok()) status = ApplyTimeoutSetting(old_timeout);
     if (!status.ok()) {
       SendFatal(status);
       return false;

@@ -137,7 +137,9 @@ class Connection {
   absl::StatusOr<PgResult> RunInEngine(const StatementInfo& info,
                                        const std::vector<query::Value>& params);
   PgCatalog* catalog();
-  absl::Status AfterSet(const std::string& old_timeout);
+  // After a SET: takes a changed statement_timeout, or restores `old_timeout` and fails
+  // with 22023 if the new value is not a duration.
+  absl::Status ApplyTimeoutSetting(const std::string& old_timeout);
   void ReportParameterChanges(bool force);
   void WriteRowDescription(const PgResult& result, const std::vector<int16_t>& formats);
   // DataRows for rows [begin, end); false if the client is gone.

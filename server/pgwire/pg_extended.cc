@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "query/error.h"
+#include "query/parser.h"
 #include "server/pgwire/pg_connection.h"
 #include "server/pgwire/pg_split.h"
 #include "server/pgwire/pg_types.h"
@@ -47,6 +48,7 @@ bool Connection::HandleParse(std::string_view payload) {
     return ExtendedError(query::SqlError(
         "42P05", absl::StrCat("prepared statement ", Quoted(m->statement), " already exists")));
   }
+  if (absl::Status utf8 = CheckUtf8(m->sql); !utf8.ok()) return ExtendedError(utf8);
   auto prepared = std::make_shared<Prepared>();
   prepared->param_types = std::move(m->param_types);
   // One statement at most; its text without the trailing ';'.
@@ -63,6 +65,13 @@ bool Connection::HandleParse(std::string_view payload) {
   }
   prepared->sql = only != nullptr ? std::string(only->text) : std::string(m->sql);
   prepared->info = Classify(prepared->sql, only == nullptr);
+  if (!prepared->info.empty && !prepared->info.catalog) {
+    // PostgreSQL reports syntax errors at Parse, not at the first Bind/Execute.
+    if (absl::StatusOr<query::ast::Statement> parsed = query::ParseStatement(prepared->sql);
+        !parsed.ok()) {
+      return ExtendedError(parsed.status());
+    }
+  }
   statements_[std::string(m->statement)] = std::move(prepared);
   WriteEmptyMessage(socket_.out(), '1');  // ParseComplete
   return true;

@@ -160,7 +160,10 @@ absl::StatusOr<Connection::PgResult> Connection::RunInEngine(
     }
     return r.status();
   }
-  if (info.kind == Kind::kSet) RETURN_IF_ERROR(AfterSet(old_timeout));
+  if (info.kind == Kind::kSet) {
+    RETURN_IF_ERROR(ApplyTimeoutSetting(old_timeout));
+    ReportParameterChanges(/*force=*/false);
+  }
   out.columns.reserve(r->columns.size());
   for (const query::ResultColumn& c : r->columns) out.columns.push_back({c.name, OidOf(c.type)});
   out.rows = std::move(r->rows);
@@ -168,7 +171,7 @@ absl::StatusOr<Connection::PgResult> Connection::RunInEngine(
   return out;
 }
 
-absl::Status Connection::AfterSet(const std::string& old_timeout) {
+absl::Status Connection::ApplyTimeoutSetting(const std::string& old_timeout) {
   const std::string value = session_->settings().at("statement_timeout");
   if (value != old_timeout) {
     absl::Duration parsed;
@@ -182,7 +185,6 @@ absl::Status Connection::AfterSet(const std::string& old_timeout) {
     }
     session_timeout_ = parsed;
   }
-  ReportParameterChanges(/*force=*/false);
   return absl::OkStatus();
 }
 
@@ -304,6 +306,11 @@ bool Connection::HandleQuery(std::string_view payload) {
   // A simple query ends the unnamed statement and portal, as in PostgreSQL.
   statements_.erase("");
   portals_.erase("");
+  if (absl::Status utf8 = CheckUtf8(message->sql); !utf8.ok()) {
+    SendError(utf8);
+    SendReadyForQuery();
+    return true;
+  }
   bool any = false;
   for (const StatementText& st : SplitStatements(message->sql)) {
     if (st.empty) continue;

@@ -13,6 +13,7 @@
 #include "query/error.h"
 #include "query/expr.h"
 #include "server/pgwire/pg_message.h"
+#include "simdjson.h"
 
 namespace strata::server::pgwire {
 
@@ -119,11 +120,6 @@ bool IsTextLike(uint32_t type_oid) {
   }
 }
 
-bool IsOidLike(uint32_t type_oid) {
-  return type_oid == oid::kOid || type_oid == oid::kRegproc || type_oid == oid::kRegclass ||
-         type_oid == oid::kRegtype;
-}
-
 // floor(a / b) for b > 0.
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && (a < 0)); }
 
@@ -177,9 +173,10 @@ void AppendBytea(std::string_view bytes, std::string* out) {
 }  // namespace
 
 bool SupportsBinaryResult(uint32_t type_oid) {
-  if (IsTextLike(type_oid) || IsOidLike(type_oid)) return true;
+  if (IsTextLike(type_oid)) return true;
   switch (type_oid) {
     case oid::kBool:
+    case oid::kOid:
     case oid::kInt2:
     case oid::kInt4:
     case oid::kInt8:
@@ -266,10 +263,7 @@ absl::Status AppendBinary(const Value& v, uint32_t type_oid, std::string* out) {
     case oid::kInt2:
     case oid::kInt4:
     case oid::kInt8:
-    case oid::kOid:
-    case oid::kRegproc:
-    case oid::kRegclass:
-    case oid::kRegtype: {
+    case oid::kOid: {
       if (v.type != Type::kInt64 && v.type != Type::kBool) return mismatch();
       if (type_oid == oid::kInt8) {
         PutInt64(b, v.i);
@@ -285,7 +279,7 @@ absl::Status AppendBinary(const Value& v, uint32_t type_oid, std::string* out) {
         out->append(b, 2);
         return absl::OkStatus();
       }
-      const bool is_oid = type_oid != oid::kInt4;
+      const bool is_oid = type_oid == oid::kOid;
       const int64_t lo = is_oid ? 0 : std::numeric_limits<int32_t>::min();
       const int64_t hi =
           is_oid ? std::numeric_limits<uint32_t>::max() : std::numeric_limits<int32_t>::max();
@@ -385,7 +379,7 @@ absl::StatusOr<Value> ParseIntText(std::string_view text, uint32_t type_oid) {
   } else if (type_oid == oid::kInt4) {
     lo = std::numeric_limits<int32_t>::min();
     hi = std::numeric_limits<int32_t>::max();
-  } else if (IsOidLike(type_oid)) {
+  } else if (type_oid == oid::kOid) {
     lo = 0;
     hi = std::numeric_limits<uint32_t>::max();
   }
@@ -525,6 +519,8 @@ absl::StatusOr<Value> DecodeBinary(std::string_view b, uint32_t type_oid) {
   }
 }
 
+// The value a text parameter of type `type_oid` becomes. reg* types are names in text
+// ('events'::regclass), so they stay strings; only their binary form is an OID.
 Type ValueTypeOf(uint32_t type_oid) {
   switch (type_oid) {
     case oid::kBool:
@@ -533,9 +529,6 @@ Type ValueTypeOf(uint32_t type_oid) {
     case oid::kInt4:
     case oid::kInt8:
     case oid::kOid:
-    case oid::kRegproc:
-    case oid::kRegclass:
-    case oid::kRegtype:
       return Type::kInt64;
     case oid::kFloat4:
     case oid::kFloat8:
@@ -584,6 +577,41 @@ absl::StatusOr<Value> DecodeParam(std::optional<std::string_view> bytes, uint32_
       return Value::String(std::string(text));
   }
   return Value::String(std::string(text));
+}
+
+absl::Status CheckUtf8(std::string_view text) {
+  if (simdjson::validate_utf8(text.data(), text.size())) return absl::OkStatus();
+  // Rare path: find the first byte that does not start a valid sequence, for the message.
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
+    bool ok = len != 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xc0) == 0x80;
+    if (ok && len > 1) {
+      // The same UTF-8 rules simdjson checks: no overlong forms, no surrogates, <= U+10FFFF.
+      uint32_t cp = c & (0xff >> (len + 1));
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[i + k] & 0x3f);
+      static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+      ok = cp >= kMin[len] && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+    }
+    if (!ok) {
+      std::string bytes;
+      for (size_t k = i; k < std::min(n, i + std::max<size_t>(len, 1)); ++k) {
+        absl::StrAppend(&bytes, k == i ? "0x" : " 0x", absl::Hex(p[k], absl::kZeroPad2));
+      }
+      return query::SqlError("22021",
+                             absl::StrCat("invalid byte sequence for encoding \"UTF8\": ", bytes));
+    }
+    i += len;
+  }
+  return query::SqlError("22021", "invalid byte sequence for encoding \"UTF8\"");
 }
 
 }  // namespace strata::server::pgwire

@@ -3,10 +3,11 @@
 // Results (DataRow fields):
 //   text    every type, as PostgreSQL prints it (timestamps in the session's TimeZone,
 //           "2026-11-01 12:00:00+00"; bytea as \x hex)
-//   binary  bool, int2, int4, int8, oid/regclass/regtype/regproc, float4, float8,
+//   binary  bool, int2, int4, int8, oid, float4, float8,
 //           text/varchar/bpchar/name/char/unknown, bytea, timestamptz/timestamp (µs since
 //           2000-01-01), date (days since 2000-01-01), interval (µs, days, months);
-//           numeric and arrays are text only (0A000 if binary is asked for)
+//           numeric, arrays and reg* (names, as the catalog returns them) are text
+//           only (0A000 if binary is asked for)
 // Parameters (Bind): the same types in text and binary, plus numeric (text and binary,
 // read as double precision). Unspecified (0) and text-like parameters become
 // query::Value::String, which the binder treats as an untyped literal.
@@ -45,6 +46,10 @@ void AppendText(const query::Value& v, uint32_t oid, const absl::TimeZone& zone,
 // no binary form here, 22003 if the value does not fit (int2/int4), XX000 if the value's
 // type cannot be sent as `oid`.
 absl::Status AppendBinary(const query::Value& v, uint32_t oid, std::string* out);
+
+// OK if `text` is valid UTF-8 (the only client encoding); else 22021 naming the first
+// bad byte as PostgreSQL does: invalid byte sequence for encoding "UTF8": 0xff.
+absl::Status CheckUtf8(std::string_view text);
 
 // Decodes one Bind parameter (`bytes` nullopt = NULL) sent with type `oid` (0 =
 // unspecified) in `format` (0 text, 1 binary). Text timestamps without an offset are in

@@ -119,6 +119,8 @@ TEST(PgTypes, BinaryErrors) {
   EXPECT_EQ(query::SqlStateOf(s), "0A000");
   EXPECT_FALSE(SupportsBinaryResult(oid::kNumeric));
   EXPECT_FALSE(SupportsBinaryResult(oid::kTextArray));
+  EXPECT_FALSE(SupportsBinaryResult(oid::kRegclass));
+  EXPECT_TRUE(SupportsBinaryResult(oid::kOid));
   EXPECT_TRUE(SupportsBinaryResult(oid::kTimestamptz));
   EXPECT_EQ(query::SqlStateOf(AppendBinary(Value::Int(70000), oid::kInt2, &out)), "22003");
   EXPECT_EQ(query::SqlStateOf(AppendBinary(Value::String("x"), oid::kInt8, &out)), "XX000");
@@ -135,6 +137,8 @@ TEST(PgTypes, TextParameters) {
   EXPECT_EQ(Param("on", oid::kBool, 0), Value::Bool(true));
   EXPECT_EQ(Param("abc", oid::kText, 0), Value::String("abc"));
   EXPECT_EQ(Param("abc", oid::kVarchar, 0), Value::String("abc"));
+  EXPECT_EQ(Param("4000000000", oid::kOid, 0), Value::Int(4000000000));
+  EXPECT_EQ(Param("events", oid::kRegclass, 0), Value::String("events"));
   // Unspecified and unknown types stay strings: the binder coerces them by context.
   EXPECT_EQ(Param("2026-11-01", 0, 0), Value::String("2026-11-01"));
   EXPECT_EQ(Param("2026-11-01 12:00:00+00", oid::kTimestamptz, 0), Value::Timestamp(kNov1Noon));

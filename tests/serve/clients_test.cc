@@ -111,24 +111,24 @@ TEST_F(ClientsTest, PsqlCommandLineAndWrongPassword) {
 // series panel query after its macros ($__timeGroupAlias(ts,'10m'), $__timeFilter(ts))
 // are expanded on the Grafana side.
 TEST_F(ClientsTest, GrafanaPickersAndMacroExpansions) {
-  ProgramResult r = RunPsql(
-      server(), kMerchantA, kPasswordA,
-      "select quote_ident(table_name) as \"table\" from information_schema.tables where "
-      "quote_ident(table_schema) not in ('information_schema','pg_catalog',"
-      "'_timescaledb_cache','_timescaledb_catalog','_timescaledb_internal',"
-      "'_timescaledb_config','timescaledb_information','timescaledb_experimental') and "
-      "table_type = 'BASE TABLE' and quote_ident(table_schema) IN (SELECT CASE WHEN "
-      "trim(s[i]) = '\"$user\"' THEN user ELSE trim(s[i]) END FROM generate_series("
-      "array_lower(string_to_array(current_setting('search_path'),','),1),"
-      "array_upper(string_to_array(current_setting('search_path'),','),1)) as i,"
-      "string_to_array(current_setting('search_path'),',') s);\n"
-      "select quote_ident(column_name) as \"column\", data_type as \"type\" from "
-      "information_schema.columns where quote_ident(table_name) = 'events' and "
-      "column_name in ('ts', 'value');\n"
-      "SELECT floor(extract(epoch from ts)/600)*600 AS \"time\", count(*) AS \"events\" "
-      "FROM events WHERE ts BETWEEN '2026-11-01T10:00:00Z' AND '2026-11-01T10:25:00Z' "
-      "GROUP BY 1 ORDER BY 1;\n",
-      {"-At", "-v", "ON_ERROR_STOP=1"});
+  ProgramResult r =
+      RunPsql(server(), kMerchantA, kPasswordA,
+              "select quote_ident(table_name) as \"table\" from information_schema.tables where "
+              "quote_ident(table_schema) not in ('information_schema','pg_catalog',"
+              "'_timescaledb_cache','_timescaledb_catalog','_timescaledb_internal',"
+              "'_timescaledb_config','timescaledb_information','timescaledb_experimental') and "
+              "table_type = 'BASE TABLE' and quote_ident(table_schema) IN (SELECT CASE WHEN "
+              "trim(s[i]) = '\"$user\"' THEN user ELSE trim(s[i]) END FROM generate_series("
+              "array_lower(string_to_array(current_setting('search_path'),','),1),"
+              "array_upper(string_to_array(current_setting('search_path'),','),1)) as i,"
+              "string_to_array(current_setting('search_path'),',') s);\n"
+              "select quote_ident(column_name) as \"column\", data_type as \"type\" from "
+              "information_schema.columns where quote_ident(table_name) = 'events' and "
+              "column_name in ('ts', 'value');\n"
+              "SELECT floor(extract(epoch from ts)/600)*600 AS \"time\", count(*) AS \"events\" "
+              "FROM events WHERE ts BETWEEN '2026-11-01T10:00:00Z' AND '2026-11-01T10:25:00Z' "
+              "GROUP BY 1 ORDER BY 1;\n",
+              {"-At", "-v", "ON_ERROR_STOP=1"});
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_EQ(r.out,
             "events\n"

@@ -1,11 +1,11 @@
-#include "server/auth/json_text.h"
+#include "common/json_text.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <string>
 
-namespace strata::server::auth {
+namespace strata {
 namespace {
 
 TEST(JsonTextTest, Escapes) {
@@ -31,4 +31,4 @@ TEST(JsonTextTest, EveryAsciiByteRoundTripsThroughAParser) {
 }
 
 }  // namespace
-}  // namespace strata::server::auth
+}  // namespace strata
