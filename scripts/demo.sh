@@ -43,7 +43,7 @@ for _ in $(seq 1 100); do
 done
 
 echo "== feeding live traffic: strata demo (3000 merchants, 2000 events/s)"
-$strata demo --server http://127.0.0.1:8080 --merchants 3000 --rate 2000 --backfill-minutes 30 &
+$strata demo --server http://127.0.0.1:8080 --merchants 3000 --rate 2000 --backfill-minutes 10 &
 demo_pid=$!
 
 cat <<'HELP'
