@@ -11,8 +11,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/status.h"
 #include "query/error.h"
+#include "query/expr.h"
 #include "query/tables.h"
 #include "server/pgwire/pg_catalog_internal.h"
 
@@ -143,6 +146,10 @@ uint32_t ParamType(const query::Value& v) {
 
 query::Type ValueTypeOf(uint32_t type) {
   if (type == oid::kBool) return query::Type::kBool;
+  if (type == oid::kTimestamptz || type == oid::kTimestamp || type == oid::kDate) {
+    return query::Type::kTimestamp;
+  }
+  if (type == oid::kInterval) return query::Type::kInterval;
   if (catalog::IsIntegerType(type)) return query::Type::kInt64;
   if (catalog::IsFloatType(type)) return query::Type::kFloat64;
   return query::Type::kString;
@@ -182,6 +189,18 @@ query::Value CellValue(sqlite3_stmt* stmt, int col, uint32_t type) {
       if (absl::SimpleAtod(AV(ColumnText(stmt, col)), &v)) return query::Value::Float(v);
       return query::Value::String(std::string(ColumnText(stmt, col)));
     }
+    case query::Type::kTimestamp: {
+      // Text as our functions write it ("2026-11-01 12:00:00.5+00"), µs if a number.
+      if (storage != SQLITE_TEXT) return query::Value::Timestamp(sqlite3_column_int64(stmt, col));
+      auto us = query::ParseTimestamp(ColumnText(stmt, col), absl::UTCTimeZone());
+      if (us.ok()) return query::Value::Timestamp(*us);
+      return query::Value::String(std::string(ColumnText(stmt, col)));
+    }
+    case query::Type::kInterval: {
+      auto iv = query::ParseInterval(ColumnText(stmt, col));
+      if (iv.ok()) return query::Value::IntervalOf(*iv);
+      return query::Value::String(std::string(ColumnText(stmt, col)));
+    }
     default:
       break;
   }
@@ -197,6 +216,30 @@ query::Value CellValue(sqlite3_stmt* stmt, int col, uint32_t type) {
     if (!pg.empty()) return query::Value::String(std::move(pg));
   }
   return query::Value::String(std::string(text));
+}
+
+// The session's statement_timeout ("0", "250", "250ms", "5s", "1min"); zero for none.
+absl::Duration StatementTimeout(const CatalogSession& session) {
+  if (session.settings == nullptr) return absl::ZeroDuration();
+  auto it = session.settings->find("statement_timeout");
+  if (it == session.settings->end()) return absl::ZeroDuration();
+  std::string_view v = it->second;
+  size_t digits = 0;
+  while (digits < v.size() && v[digits] >= '0' && v[digits] <= '9') ++digits;
+  int64_t n = 0;
+  if (digits == 0 || !absl::SimpleAtoi(AV(v.substr(0, digits)), &n)) return absl::ZeroDuration();
+  std::string_view unit = v.substr(digits);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  if (unit.empty() || unit == "ms") return absl::Milliseconds(n);
+  if (unit == "s") return absl::Seconds(n);
+  if (unit == "min") return absl::Minutes(n);
+  if (unit == "h") return absl::Hours(n);
+  return absl::ZeroDuration();
+}
+
+// Interrupts a statement past its deadline (SQLite calls this every few thousand steps).
+int CheckDeadline(void* deadline) {
+  return absl::Now() > *static_cast<absl::Time*>(deadline) ? 1 : 0;
 }
 
 }  // namespace
@@ -258,9 +301,8 @@ struct PgCatalog::Db {
     }
     ASSIGN_OR_RETURN(catalog::RewrittenQuery query, catalog::RewriteQuery(sql, types));
     sqlite3_stmt* stmt = nullptr;
-    const char* tail = nullptr;
     if (sqlite3_prepare_v3(sqlite, query.sql.c_str(), static_cast<int>(query.sql.size()),
-                           SQLITE_PREPARE_PERSISTENT, &stmt, &tail) != SQLITE_OK) {
+                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
       return MapSqliteError(sqlite);
     }
     if (stmt == nullptr || !sqlite3_stmt_readonly(stmt)) {
@@ -276,8 +318,9 @@ struct PgCatalog::Db {
     }
     for (int i = 0; i < n; ++i) {
       CatalogColumn& c = query.columns[static_cast<size_t>(i)];
-      if (c.type_oid == 0)
+      if (c.type_oid == 0) {
         c.type_oid = catalog::TypeOfDeclaration(sqlite3_column_decltype(stmt, i));
+      }
       // reg* values are sent as names, which is what PostgreSQL's text output of them is.
       if (c.type_oid == 0 || c.type_oid == oid::kUnknown || catalog::IsRegType(c.type_oid)) {
         c.type_oid = oid::kText;
@@ -349,6 +392,13 @@ absl::StatusOr<CatalogResult> PgCatalog::Execute(std::string_view sql,
       }
     }
   }
+  // Catalog statements are small; a runaway one (a cross join of big catalogs) stops at
+  // the session's statement_timeout, and at kMaxStatementTime in any case.
+  constexpr absl::Duration kMaxStatementTime = absl::Seconds(30);
+  absl::Duration timeout = StatementTimeout(session_);
+  if (timeout <= absl::ZeroDuration() || timeout > kMaxStatementTime) timeout = kMaxStatementTime;
+  absl::Time deadline = absl::Now() + timeout;
+  sqlite3_progress_handler(db_->sqlite, 10000, CheckDeadline, &deadline);
   CatalogResult result;
   result.columns = prepared->query.columns;
   const size_t n = result.columns.size();
@@ -361,7 +411,12 @@ absl::StatusOr<CatalogResult> PgCatalog::Execute(std::string_view sql,
     }
     result.rows.push_back(std::move(row));
   }
-  absl::Status status = rc == SQLITE_DONE ? absl::OkStatus() : MapSqliteError(db_->sqlite);
+  absl::Status status = rc == SQLITE_DONE ? absl::OkStatus()
+                        : rc == SQLITE_INTERRUPT
+                            ? query::SqlError(sqlstate::kQueryCanceled,
+                                              "canceling statement due to statement timeout")
+                            : MapSqliteError(db_->sqlite);
+  sqlite3_progress_handler(db_->sqlite, 0, nullptr, nullptr);
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
   RETURN_IF_ERROR(status);

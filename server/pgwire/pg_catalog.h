@@ -79,8 +79,10 @@ struct CatalogColumn {
 
 struct CatalogResult {
   std::vector<CatalogColumn> columns;
-  // Values typed for the column's OID: kInt64 for int2/int4/int8/oid/regclass/regtype,
-  // kFloat64 for float4/float8, kBool for bool, kString for the rest (arrays as '{a,b}').
+  // Values typed for the column's OID: kInt64 for int2/int4/int8/oid, kFloat64 for
+  // float4/float8/numeric, kBool for bool, kTimestamp for timestamptz/timestamp/date,
+  // kInterval for interval, kString for the rest (arrays as '{a,b}'). reg* values
+  // (regclass, regtype, ...) come as their names in a text column, PostgreSQL's text form.
   std::vector<std::vector<query::Value>> rows;
   std::string tag;  // "SELECT 3"
 };

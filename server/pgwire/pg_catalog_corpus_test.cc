@@ -14,10 +14,10 @@
 namespace strata::server::pgwire {
 namespace {
 
-using testing::AliceSession;
-using testing::CorpusEntry;
-using testing::DefaultSettings;
-using testing::RowText;
+using catalog_testing::AliceSession;
+using catalog_testing::CorpusEntry;
+using catalog_testing::DefaultSettings;
+using catalog_testing::RowText;
 
 class CatalogCorpusTest : public ::testing::TestWithParam<CorpusEntry> {};
 
@@ -91,11 +91,11 @@ std::string EntryName(const ::testing::TestParamInfo<CorpusEntry>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Captured, CatalogCorpusTest, ::testing::ValuesIn(testing::LoadCorpus()),
-                         EntryName);
+INSTANTIATE_TEST_SUITE_P(Captured, CatalogCorpusTest,
+                         ::testing::ValuesIn(catalog_testing::LoadCorpus()), EntryName);
 
 TEST(CatalogCorpus, HasEveryClient) {
-  std::vector<CorpusEntry> entries = testing::LoadCorpus();
+  std::vector<CorpusEntry> entries = catalog_testing::LoadCorpus();
   int psql = 0, jdbc = 0, grafana = 0, psycopg = 0;
   for (const CorpusEntry& e : entries) {
     psql += e.name.rfind("psql", 0) == 0;

@@ -187,6 +187,21 @@ const RawRelation kRawRelations[] = {
      "partrelid:oid partstrat:char partnatts:int2 partdefid:oid "
      "partattrs:int2vector partclass:oidvector partcollation:oidvector "
      "partexprs:pg_node_tree"},
+    {"pg_catalog", "pg_opclass", 2616, 'r',
+     "oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid "
+     "opcintype:oid opcdefault:bool opckeytype:oid"},
+    {"pg_catalog", "pg_opfamily", 2753, 'r',
+     "oid:oid opfmethod:oid opfname:name opfnamespace:oid opfowner:oid"},
+    {"pg_catalog", "pg_ts_config", 3602, 'r',
+     "oid:oid cfgname:name cfgnamespace:oid cfgowner:oid cfgparser:oid"},
+    {"pg_catalog", "pg_ts_dict", 3600, 'r',
+     "oid:oid dictname:name dictnamespace:oid dictowner:oid dicttemplate:oid "
+     "dictinitoption:text"},
+    {"pg_catalog", "pg_ts_parser", 3601, 'r',
+     "oid:oid prsname:name prsnamespace:oid prsstart:regproc prstoken:regproc prsend:regproc "
+     "prsheadline:regproc prslextype:regproc"},
+    {"pg_catalog", "pg_ts_template", 3764, 'r',
+     "oid:oid tmplname:name tmplnamespace:oid tmplinit:regproc tmpllexize:regproc"},
     {"information_schema", "schemata", 0, 'v',
      "catalog_name:name schema_name:name schema_owner:name "
      "default_character_set_catalog:name default_character_set_schema:name "

@@ -16,19 +16,6 @@ namespace {
 
 namespace sqlstate = query::sqlstate;
 
-// Words that end a FROM item or cannot be a bare alias.
-bool IsFromKeyword(std::string_view w) {
-  static constexpr std::string_view kWords[] = {
-      "join",    "left",      "right",  "inner",  "full",   "cross",       "natural",
-      "on",      "using",     "where",  "group",  "order",  "limit",       "offset",
-      "union",   "intersect", "except", "having", "window", "fetch",       "for",
-      "lateral", "with",      "as",     "outer",  "select", "tablesample", "returning"};
-  for (std::string_view k : kWords) {
-    if (w == k) return true;
-  }
-  return false;
-}
-
 // Words that cannot be a bare column alias at the end of a select item.
 bool IsNonAliasWord(std::string_view w) {
   static constexpr std::string_view kWords[] = {"end",
@@ -256,7 +243,7 @@ absl::StatusOr<QueryOut> Rewriter::Query(size_t begin, size_t end, const Scope* 
       if (Is(at, "materialized")) ++at;
       if (K(at) != TokKind::kLParen) return SyntaxError(at);
       // Visible inside itself (WITH RECURSIVE), with types filled in below.
-      for (const std::string& n : column_names) cte.columns.push_back({n, 0});
+      for (const std::string& n : column_names) cte.columns.push_back({n, 0, ""});
       ctes_.push_back(cte);
       size_t index = ctes_.size() - 1;
       ASSIGN_OR_RETURN(QueryOut body, Query(at + 1, Match(at), outer,
@@ -356,7 +343,7 @@ absl::StatusOr<QueryOut> Rewriter::ValuesCore(size_t begin, size_t end, const Sc
       if (c > 0) out.sql += ", ";
       out.sql += v.sql;
       if (first_row) {
-        out.columns.push_back({absl::StrCat("column", c + 1), v.type});
+        out.columns.push_back({absl::StrCat("column", c + 1), v.type, ""});
       } else if (c < out.columns.size()) {
         out.columns[c].type = MergeType(out.columns[c].type, v.type);
       }
@@ -407,228 +394,6 @@ absl::StatusOr<QueryOut> Rewriter::ValuesCore(size_t begin, size_t end, const Sc
     out.sql = absl::StrCat(select, " FROM (", out.sql, ")");
   }
   return out;
-}
-
-bool Rewriter::ReadAlias(size_t* at, size_t end, std::string* alias,
-                         std::vector<std::string>* columns) {
-  size_t i = *at;
-  if (i >= end) return false;
-  if (Is(i, "as")) {
-    ++i;
-  } else if (K(i) != TokKind::kQuotedIdent && (K(i) != TokKind::kIdent || IsFromKeyword(Name(i)))) {
-    return false;
-  }
-  if (i >= end || (K(i) != TokKind::kIdent && K(i) != TokKind::kQuotedIdent)) return false;
-  *alias = Name(i++);
-  columns->clear();
-  if (i < end && K(i) == TokKind::kLParen) {
-    for (size_t c = i + 1; c < Match(i); ++c) {
-      if (K(c) == TokKind::kIdent || K(c) == TokKind::kQuotedIdent) {
-        columns->push_back(Name(c));
-        // A column definition list ("AS t(a text)") names a type after the column.
-        while (c + 1 < Match(i) && K(c + 1) != TokKind::kComma) ++c;
-      }
-    }
-    i = Match(i) + 1;
-  }
-  *at = i;
-  return true;
-}
-
-absl::Status Rewriter::FromClause(size_t begin, size_t end, Scope* scope, std::string* out) {
-  ASSIGN_OR_RETURN(size_t at, FromItem(begin, end, scope, out));
-  while (at < end) {
-    if (K(at) == TokKind::kComma) {
-      *out += ", ";
-      ASSIGN_OR_RETURN(at, FromItem(at + 1, end, scope, out));
-      continue;
-    }
-    // [NATURAL] [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER] | CROSS] JOIN
-    std::string join;
-    while (at < end && (Is(at, "natural") || Is(at, "inner") || Is(at, "left") || Is(at, "right") ||
-                        Is(at, "full") || Is(at, "outer") || Is(at, "cross"))) {
-      absl::StrAppend(&join, Upper(Raw(at)), " ");
-      ++at;
-    }
-    if (!Is(at, "join")) return SyntaxError(at);
-    absl::StrAppend(out, " ", join, "JOIN ");
-    ++at;
-    ASSIGN_OR_RETURN(at, FromItem(at, end, scope, out));
-    if (Is(at, "on")) {
-      // The condition runs to the next join or comma at depth 0.
-      size_t stop = at + 1;
-      int case_depth = 0;
-      while (stop < end) {
-        if (K(stop) == TokKind::kLParen) {
-          stop = Match(stop) + 1;
-          continue;
-        }
-        if (Is(stop, "case")) ++case_depth;
-        if (Is(stop, "end") && case_depth > 0) --case_depth;
-        if (case_depth == 0 && (K(stop) == TokKind::kComma || Is(stop, "join") ||
-                                Is(stop, "natural") || Is(stop, "inner") || Is(stop, "left") ||
-                                Is(stop, "right") || Is(stop, "full") || Is(stop, "cross"))) {
-          break;
-        }
-        ++stop;
-      }
-      ExprContext ctx;
-      ctx.scope = scope;
-      ASSIGN_OR_RETURN(Typed cond, Expr(at + 1, stop, ctx));
-      absl::StrAppend(out, " ON ", cond.sql);
-      at = stop;
-    } else if (Is(at, "using")) {
-      if (K(at + 1) != TokKind::kLParen) return SyntaxError(at + 1);
-      *out += " USING (";
-      bool first = true;
-      for (size_t c = at + 2; c < Match(at + 1); ++c) {
-        if (K(c) == TokKind::kComma) continue;
-        if (!first) *out += ", ";
-        *out += QuoteIdent(Name(c));
-        first = false;
-      }
-      *out += ")";
-      at = Match(at + 1) + 1;
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<size_t> Rewriter::FromItem(size_t at, size_t end, Scope* scope, std::string* out) {
-  bool lateral = false;
-  while (Is(at, "lateral") || Is(at, "only")) {
-    lateral = lateral || Is(at, "lateral");
-    ++at;
-  }
-  if (at >= end) return SyntaxError(at);
-  std::string alias;
-  std::vector<std::string> columns;
-
-  if (K(at) == TokKind::kLParen) {
-    size_t close = Match(at);
-    if (!StartsQuery(at + 1)) {
-      // A parenthesized join.
-      *out += "(";
-      RETURN_IF_ERROR(FromClause(at + 1, close, scope, out));
-      *out += ")";
-      return close + 1;
-    }
-    size_t after = close + 1;
-    bool has_alias = ReadAlias(&after, end, &alias, &columns);
-    ASSIGN_OR_RETURN(QueryOut sub, Query(at + 1, close, lateral ? scope : scope->parent,
-                                         columns.empty() ? nullptr : &columns, false));
-    if (!has_alias) alias = absl::StrCat("__subquery", next_alias_++);
-    absl::StrAppend(out, "(", sub.sql, ") AS ", QuoteIdent(alias));
-    scope->relations.push_back({alias, std::move(sub.columns)});
-    return after;
-  }
-
-  if (K(at) != TokKind::kIdent && K(at) != TokKind::kQuotedIdent) return SyntaxError(at);
-  std::vector<std::string> parts{Name(at)};
-  size_t i = at + 1;
-  while (K(i) == TokKind::kDot &&
-         (K(i + 1) == TokKind::kIdent || K(i + 1) == TokKind::kQuotedIdent)) {
-    parts.push_back(Name(i + 1));
-    i += 2;
-  }
-
-  if (K(i) == TokKind::kLParen) {
-    // A function in FROM: set-returning ones become json_each, others one row.
-    std::string fname = parts.back();
-    size_t open = i;
-    i = Match(open) + 1;
-    bool ordinality = false;
-    if (Is(i, "with") && Is(i + 1, "ordinality")) {
-      ordinality = true;
-      i += 2;
-    }
-    bool has_alias = ReadAlias(&i, end, &alias, &columns);
-    if (!has_alias) alias = fname;
-    ExprContext ctx;
-    ctx.scope = scope;
-    ScopeRelation rel;
-    rel.alias = alias;
-    std::string select;
-    if (IsSetReturningFunction(fname)) {
-      uint32_t element = 0;
-      ASSIGN_OR_RETURN(Typed json, SrfJson(fname, open, ctx, &element));
-      size_t next_column = 0;
-      auto column_name = [&](const std::string& fallback) {
-        return next_column < columns.size() ? columns[next_column++] : fallback;
-      };
-      if (fname == "_pg_expandarray") {
-        std::string x = column_name("x"), n = column_name("n");
-        select = absl::StrCat("json_extract(value, '$.x') AS ", QuoteIdent(x),
-                              ", json_extract(value, '$.n') AS ", QuoteIdent(n));
-        rel.columns = {{x, oid::kInt2}, {n, oid::kInt4}};
-      } else {
-        std::string c = column_name(has_alias ? alias : fname);
-        select = "value AS " + QuoteIdent(c);
-        rel.columns = {{c, element}};
-      }
-      if (ordinality) {
-        std::string c = column_name("ordinality");
-        absl::StrAppend(&select, ", key + 1 AS ", QuoteIdent(c));
-        rel.columns.push_back({c, oid::kInt8});
-      }
-      absl::StrAppend(out, "(SELECT ", select, " FROM json_each(", json.sql, ")) AS ",
-                      QuoteIdent(alias));
-    } else {
-      size_t after_call = open;
-      ASSIGN_OR_RETURN(Typed call, FunctionCall(parts, open, &after_call, Match(open) + 1, ctx));
-      std::string c = columns.empty() ? (has_alias ? alias : fname) : columns[0];
-      absl::StrAppend(out, "(SELECT ", call.sql, " AS ", QuoteIdent(c), ") AS ", QuoteIdent(alias));
-      rel.columns = {{c, call.type}};
-    }
-    scope->relations.push_back(std::move(rel));
-    return i;
-  }
-
-  // A table, a view or a common table expression.
-  bool has_alias = ReadAlias(&i, end, &alias, &columns);
-  if (!has_alias) alias = parts.back();
-  ScopeRelation rel;
-  rel.alias = alias;
-  std::string table_sql;
-  const Cte* cte = nullptr;
-  if (parts.size() == 1) {
-    for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
-      if (it->name == parts[0]) {
-        cte = &*it;
-        break;
-      }
-    }
-  }
-  if (cte != nullptr) {
-    rel.columns = cte->columns;
-    table_sql = QuoteIdent(parts[0]);
-  } else {
-    std::string schema = parts.size() >= 2 ? parts[parts.size() - 2] : "";
-    const RelationDef* def = FindRelation(schema, parts.back());
-    if (def != nullptr && def->schema != "public") {
-      for (const ColumnDef& c : def->columns) rel.columns.push_back({c.name, c.type});
-      table_sql = absl::StrCat(QuoteIdent(def->schema), ".", QuoteIdent(def->name));
-    } else {
-      // Unknown here: SQLite reports it (42P01).
-      table_sql = schema.empty() ? QuoteIdent(parts.back())
-                                 : absl::StrCat(QuoteIdent(schema), ".", QuoteIdent(parts.back()));
-    }
-  }
-  if (!columns.empty()) {
-    // Column aliases: SQLite has none for tables, so select the columns renamed.
-    std::string select;
-    for (size_t c = 0; c < rel.columns.size(); ++c) {
-      if (c > 0) select += ", ";
-      std::string new_name = c < columns.size() ? columns[c] : rel.columns[c].name;
-      absl::StrAppend(&select, QuoteIdent(rel.columns[c].name), " AS ", QuoteIdent(new_name));
-      rel.columns[c].name = new_name;
-    }
-    absl::StrAppend(out, "(SELECT ", select, " FROM ", table_sql, ") AS ", QuoteIdent(alias));
-  } else {
-    absl::StrAppend(out, table_sql, " AS ", QuoteIdent(alias));
-  }
-  scope->relations.push_back(std::move(rel));
-  return i;
 }
 
 absl::StatusOr<std::string> Rewriter::OrderBy(size_t begin, size_t end, const ExprContext& ctx) {
@@ -768,8 +533,28 @@ absl::StatusOr<QueryOut> Rewriter::SelectCore(size_t begin, size_t end, const Sc
         if (!rel_name.empty() && r.alias != rel_name) continue;
         for (const ScopeColumn& col : r.columns) out.columns.push_back(col);
       }
-      items.push_back(rel_name.empty() ? "*" : QuoteIdent(rel_name) + ".*");
-      has_star = has_star || rel_name.empty();
+      // Relations read through expressions (json_each) have no such SQLite columns.
+      bool explicit_columns = !state.srfs.empty();
+      for (const ScopeRelation& r : scope.relations) {
+        if (!rel_name.empty() && r.alias != rel_name) continue;
+        for (const ScopeColumn& col : r.columns) explicit_columns |= !col.sql.empty();
+      }
+      if (explicit_columns) {
+        std::string list;
+        for (const ScopeRelation& r : scope.relations) {
+          if (!rel_name.empty() && r.alias != rel_name) continue;
+          for (const ScopeColumn& col : r.columns) {
+            absl::StrAppend(
+                &list, list.empty() ? "" : ", ",
+                col.sql.empty() ? QuoteIdent(r.alias) + "." + QuoteIdent(col.name) : col.sql,
+                " AS ", QuoteIdent(col.name));
+          }
+        }
+        items.push_back(list.empty() ? "NULL" : list);
+      } else {
+        items.push_back(rel_name.empty() ? "*" : QuoteIdent(rel_name) + ".*");
+        has_star = has_star || rel_name.empty();
+      }
       item = stop + 1;
       continue;
     }
@@ -801,7 +586,7 @@ absl::StatusOr<QueryOut> Rewriter::SelectCore(size_t begin, size_t end, const Sc
       type = oid::kText;
     }
     items.push_back(absl::StrCat(sql, " AS ", QuoteIdent(name)));
-    out.columns.push_back({name, type});
+    out.columns.push_back({name, type, ""});
     item = stop + 1;
   }
   if (names != nullptr) {

@@ -33,11 +33,13 @@ struct Typed {
 struct ScopeColumn {
   std::string name;
   uint32_t type = 0;
+  std::string sql;  // how SQLite reads it, if not "alias"."name" (json_each columns)
 };
 
 struct ScopeRelation {
   std::string alias;
   std::vector<ScopeColumn> columns;
+  uint32_t oid = 0;  // a catalog relation's OID (its rows' tableoid)
 };
 
 // The relations a query level can name; `parent` is the enclosing query (correlation).
@@ -79,13 +81,15 @@ class Rewriter {
                                       const std::vector<std::string>* names, bool top_level);
   absl::StatusOr<QueryOut> ValuesCore(size_t begin, size_t end, const Scope* outer,
                                       const std::vector<std::string>* names);
+  absl::StatusOr<std::string> OrderBy(size_t begin, size_t end, const ExprContext& ctx);
+
+  // pg_catalog_rewrite_from.cc: FROM clauses.
   absl::Status FromClause(size_t begin, size_t end, Scope* scope, std::string* out);
   absl::StatusOr<size_t> FromItem(size_t at, size_t end, Scope* scope, std::string* out);
-  absl::StatusOr<std::string> OrderBy(size_t begin, size_t end, const ExprContext& ctx);
   // Reads `[AS] alias [(col, ...)]` at `*at`; false if there is none.
   bool ReadAlias(size_t* at, size_t end, std::string* alias, std::vector<std::string>* columns);
 
-  // pg_catalog_rewrite_expr.cc: expressions.
+  // pg_catalog_rewrite_expr.cc: expressions; pg_catalog_rewrite_call.cc: casts and calls.
   absl::StatusOr<Typed> Expr(size_t begin, size_t end, const ExprContext& ctx);
   absl::StatusOr<Typed> Primary(size_t* at, size_t end, const ExprContext& ctx);
   absl::StatusOr<Typed> Postfix(Typed value, size_t* at, size_t end, const ExprContext& ctx);
@@ -100,7 +104,10 @@ class Rewriter {
   // The SRF call `name(args)` of a select list or FROM clause, as the JSON array it yields.
   absl::StatusOr<Typed> SrfJson(const std::string& name, size_t open, const ExprContext& ctx,
                                 uint32_t* element_type);
-  uint32_t ResolveColumn(const Scope* scope, const std::vector<std::string>& parts) const;
+  const ScopeColumn* ResolveColumn(const Scope* scope, const std::vector<std::string>& parts) const;
+  // The relation `parts` (alias.tableoid or tableoid) refers to; nullptr if none.
+  const ScopeRelation* ResolveTableOid(const Scope* scope,
+                                       const std::vector<std::string>& parts) const;
 
   // Tokens.
   const Tok& T(size_t i) const { return tokens_[i]; }
@@ -129,6 +136,8 @@ class Rewriter {
 };
 
 std::string Upper(std::string_view s);
+// Words that end a FROM item or cannot be a bare alias (pg_catalog_rewrite_from.cc).
+bool IsFromKeyword(std::string_view w);
 
 // "name" quoted for SQLite.
 std::string QuoteIdent(std::string_view name);

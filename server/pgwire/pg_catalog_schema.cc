@@ -41,13 +41,41 @@ bool IsCollatable(uint32_t type) {
   return type == oid::kText || type == oid::kVarchar || type == oid::kBpchar || type == oid::kName;
 }
 
+// Columns whose value is the session's (database name, user name): the relation is a view
+// computing them over a table "_name" of the rest, so the per-process image stays the same
+// for every session.
+const char* SessionColumn(const ColumnDef& col) {
+  static constexpr std::string_view kDatabase[] = {"table_catalog", "udt_catalog", "catalog_name"};
+  static constexpr std::string_view kUser[] = {"schema_owner", "tableowner", "viewowner",
+                                               "matviewowner"};
+  for (std::string_view c : kDatabase) {
+    if (col.name == c) return "current_database()";
+  }
+  for (std::string_view c : kUser) {
+    if (col.name == c) return "pg_current_user()";
+  }
+  return nullptr;
+}
+
+bool HasSessionColumns(const RelationDef& rel) {
+  for (const ColumnDef& c : rel.columns) {
+    if (SessionColumn(c) != nullptr) return true;
+  }
+  return false;
+}
+
+// The SQLite table holding a relation's rows.
+std::string StorageName(const RelationDef& rel) {
+  return absl::StrCat("\"", rel.schema, "\".\"", HasSessionColumns(rel) ? "_" : "", rel.name, "\"");
+}
+
 // One INSERT into a relation, prepared once, with columns set by name.
 class RowWriter {
  public:
   using Cell = std::variant<std::monostate, int64_t, double, std::string>;
 
   RowWriter(sqlite3* db, const RelationDef& rel) : db_(db), rel_(rel) {
-    std::string sql = absl::StrCat("INSERT INTO \"", rel.schema, "\".\"", rel.name, "\" VALUES (");
+    std::string sql = absl::StrCat("INSERT INTO ", StorageName(rel), " VALUES (");
     for (size_t i = 0; i < rel.columns.size(); ++i) absl::StrAppend(&sql, i ? ", ?" : "?");
     sql += ")";
     rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
@@ -153,12 +181,21 @@ absl::Status CreateTables(sqlite3* db) {
   std::string sql;
   for (const RelationDef& rel : AllRelations()) {
     if (rel.schema == "public") continue;  // Strata's tables live in Strata, not here
-    absl::StrAppend(&sql, "CREATE TABLE \"", rel.schema, "\".\"", rel.name, "\" (");
+    absl::StrAppend(&sql, "CREATE TABLE ", StorageName(rel), " (");
     for (size_t i = 0; i < rel.columns.size(); ++i) {
       absl::StrAppend(&sql, i ? ", " : "", "\"", rel.columns[i].name, "\" ",
                       SqliteDeclaration(rel.columns[i].type));
     }
     sql += ");\n";
+    if (HasSessionColumns(rel)) {
+      absl::StrAppend(&sql, "CREATE VIEW \"", rel.schema, "\".\"", rel.name, "\" AS SELECT ");
+      for (size_t i = 0; i < rel.columns.size(); ++i) {
+        const char* session = SessionColumn(rel.columns[i]);
+        absl::StrAppend(&sql, i ? ", " : "", session != nullptr ? session : "",
+                        session != nullptr ? " AS " : "", "\"", rel.columns[i].name, "\"");
+      }
+      absl::StrAppend(&sql, " FROM \"_", rel.name, "\";\n");
+    }
   }
   return Exec(db, sql);
 }
@@ -206,7 +243,7 @@ absl::Status FillStatic(sqlite3* db) {
           .Set("relnatts", static_cast<int64_t>(rel.columns.size()))
           .Set("relhasrules", rel.kind == 'v')
           .Set("relispopulated", true)
-          .SetChar("relreplident", rel.kind == 'r' ? 'd' : 'n');
+          .SetChar("relreplident", strata ? 'd' : 'n');
       RETURN_IF_ERROR(cls.Insert());
       if (!rel.description.empty()) {
         RETURN_IF_ERROR(desc.Set("objoid", rel.oid)
@@ -498,28 +535,6 @@ absl::Status FillSession(sqlite3* db, const CatalogSession& session) {
                       .Set("usesuper", session.superuser)
                       .Set("passwd", "********")
                       .Insert());
-  // Names that depend on the session in rows of the image.
-  sqlite3_stmt* stmt = nullptr;
-  static constexpr const char* kUpdates[] = {
-      "UPDATE information_schema.schemata SET catalog_name = ?2, schema_owner = ?1",
-      "UPDATE information_schema.tables SET table_catalog = ?2",
-      "UPDATE information_schema.views SET table_catalog = ?2",
-      "UPDATE information_schema.columns SET table_catalog = ?2, udt_catalog = ?2",
-      "UPDATE pg_catalog.pg_tables SET tableowner = ?1",
-      "UPDATE pg_catalog.pg_views SET viewowner = ?1",
-  };
-  for (const char* sql : kUpdates) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-      return SqliteError(db, "prepare session update");
-    }
-    sqlite3_bind_text(stmt, 1, session.user.data(), static_cast<int>(session.user.size()),
-                      SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt, 2, session.database.data(), static_cast<int>(session.database.size()),
-                      SQLITE_TRANSIENT);
-    int rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) return SqliteError(db, "session update");
-  }
   return Exec(db, "COMMIT");
 }
 

@@ -16,9 +16,9 @@
 namespace strata::server::pgwire {
 namespace {
 
-using testing::AliceSession;
-using testing::DefaultSettings;
-using testing::RowText;
+using catalog_testing::AliceSession;
+using catalog_testing::DefaultSettings;
+using catalog_testing::RowText;
 
 class PgCatalogTest : public ::testing::Test {
  protected:
@@ -61,8 +61,7 @@ using Strings = std::vector<std::string>;
 using Oids = std::vector<uint32_t>;
 
 TEST_F(PgCatalogTest, OperatorsAndLiterals) {
-  EXPECT_EQ(Rows("SELECT 1.5::float8 * 2, 2 + 3, 'a' || 'b', 1 = 1 AS t"),
-            Strings{"3|5|ab|t"});
+  EXPECT_EQ(Rows("SELECT 1.5::float8 * 2, 2 + 3, 'a' || 'b', 1 = 1 AS t"), Strings{"3|5|ab|t"});
   EXPECT_EQ(Types("SELECT 1.5::float8 * 2, 2 + 3, 'a' || 'b', 1 = 1 AS t"),
             (Oids{oid::kFloat8, oid::kInt4, oid::kText, oid::kBool}));
   EXPECT_EQ(Rows("SELECT E'a\\tb', 'it''s', $$dollar$$"), Strings{"a\tb|it's|dollar"});
@@ -102,8 +101,8 @@ TEST_F(PgCatalogTest, CaseTypesAndNames) {
                   "relname::text, 1::int, 'x'::regclass, count(*), "
                   "(SELECT relkind FROM pg_class LIMIT 1), ARRAY[1], 1 + 1 "
                   "FROM pg_class GROUP BY relname"),
-            (Strings{"case", "relname", "relname", "int4", "regclass", "count", "relkind",
-                     "array", "?column?"}));
+            (Strings{"case", "relname", "relname", "int4", "regclass", "count", "relkind", "array",
+                     "?column?"}));
 }
 
 TEST_F(PgCatalogTest, Casts) {
@@ -120,6 +119,18 @@ TEST_F(PgCatalogTest, Casts) {
             Strings{"43|1.5|t|f|12x|true|public"});
   EXPECT_EQ(Rows("SELECT interval '1 day', timestamptz '2026-11-01 00:00:00+00'"),
             Strings{"1 day|2026-11-01 00:00:00+00"});
+  // Timestamps and intervals are sent typed, as Strata's own results are.
+  auto r = catalog_.Execute(
+      "SELECT timestamptz '2026-11-01 01:00:00+01', interval '2 hours', "
+      "pg_postmaster_start_time(), NULL::timestamptz",
+      {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->rows[0][0].type, query::Type::kTimestamp);
+  EXPECT_EQ(r->rows[0][0].i, 1793491200000000);  // 2026-11-01 00:00:00 UTC
+  EXPECT_EQ(r->rows[0][1].type, query::Type::kInterval);
+  EXPECT_EQ(r->rows[0][2].type, query::Type::kTimestamp);
+  EXPECT_EQ(r->rows[0][3].type, query::Type::kTimestamp);
+  EXPECT_TRUE(r->rows[0][3].null);
 }
 
 TEST_F(PgCatalogTest, Arrays) {
@@ -138,8 +149,7 @@ TEST_F(PgCatalogTest, Arrays) {
             Oids{oid::kNameArray});
   EXPECT_EQ(Rows("SELECT relname FROM pg_class WHERE oid = ANY(ARRAY[1259, 2615]) ORDER BY 1"),
             (Strings{"pg_class", "pg_namespace"}));
-  EXPECT_EQ(Rows("SELECT 1 WHERE 'x' <> ALL(ARRAY['a','b']) AND 'a' = ANY('{a,b}')"),
-            Strings{"1"});
+  EXPECT_EQ(Rows("SELECT 1 WHERE 'x' <> ALL(ARRAY['a','b']) AND 'a' = ANY('{a,b}')"), Strings{"1"});
   EXPECT_EQ(Rows("SELECT ARRAY['a'] || ARRAY['b'], NULL::text[] || ARRAY['c']"),
             Strings{"{a,b}|{c}"});
   // int2vector: PostgreSQL's text, subscripts from 0.
@@ -162,6 +172,13 @@ TEST_F(PgCatalogTest, SetReturningFunctions) {
                  "(information_schema._pg_expandarray('{7,8}'::int[])).n"),
             (Strings{"7|1", "8|2"}));
   EXPECT_EQ(State("SELECT 1 WHERE generate_series(1, 2) > 0"), "0A000");
+  // FROM functions see the FROM items before them (PostgreSQL's implicit LATERAL).
+  EXPECT_EQ(Rows("SELECT n.nspname, s FROM pg_namespace n, "
+                 "unnest(ARRAY[n.nspname, 'x']) s WHERE n.oid = 2200"),
+            (Strings{"public|public", "public|x"}));
+  EXPECT_EQ(Rows("SELECT * FROM unnest(ARRAY['a','b']) WITH ORDINALITY"), (Strings{"a|1", "b|2"}));
+  EXPECT_EQ(Names("SELECT * FROM unnest(ARRAY['a','b']) WITH ORDINALITY"),
+            (Strings{"unnest", "ordinality"}));
 }
 
 TEST_F(PgCatalogTest, Functions) {
@@ -215,17 +232,19 @@ TEST_F(PgCatalogTest, QueryShapes) {
   EXPECT_EQ(Rows("SELECT c.relname FROM pg_class c JOIN pg_namespace n USING (oid) LIMIT 0"),
             Strings{});
   EXPECT_EQ(Rows("SELECT r.x FROM (SELECT 5) AS r(x)"), Strings{"5"});
-  EXPECT_EQ(Rows("TABLE pg_tablespace"), (Strings{"1663|pg_default|10|NULL|NULL",
-                                                   "1664|pg_global|10|NULL|NULL"}));
+  // Every PostgreSQL table has the system column tableoid.
+  EXPECT_EQ(Rows("SELECT c.tableoid, tableoid FROM pg_class c LIMIT 1"), Strings{"1259|1259"});
+  EXPECT_EQ(Rows("TABLE pg_tablespace"),
+            (Strings{"1663|pg_default|10|NULL|NULL", "1664|pg_global|10|NULL|NULL"}));
 }
 
 TEST_F(PgCatalogTest, Parameters) {
   EXPECT_EQ(Rows("SELECT $1::int + 1", {query::Value::String("41")}), Strings{"42"});
   EXPECT_EQ(Rows("SELECT $1 IS NULL, $2", {query::Value::Null(), query::Value::Int(7)}),
             Strings{"t|7"});
-  EXPECT_EQ(Rows("SELECT relname FROM pg_class WHERE relname = $1",
-                 {query::Value::String("events")}),
-            Strings{"events"});
+  EXPECT_EQ(
+      Rows("SELECT relname FROM pg_class WHERE relname = $1", {query::Value::String("events")}),
+      Strings{"events"});
   EXPECT_EQ(Rows("SELECT typname FROM pg_type WHERE oid = $1", {query::Value::String("25")}),
             Strings{"text"});
   EXPECT_EQ(Rows("SELECT typname FROM pg_type WHERE oid = $1", {query::Value::Int(16)}),
@@ -287,6 +306,14 @@ TEST_F(PgCatalogTest, SettingsAreReadAtEachStatement) {
   settings_["search_path"] = "pg_catalog";
   EXPECT_EQ(Rows("SELECT current_schemas(false), current_schema()"),
             Strings{"{pg_catalog}|pg_catalog"});
+}
+
+TEST_F(PgCatalogTest, StatementTimeout) {
+  settings_["statement_timeout"] = "50ms";
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(State("SELECT count(*) FROM pg_attribute a, pg_attribute b, pg_attribute c"), "57014");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(Rows("SELECT count(*) FROM pg_namespace"), Strings{"3"});
 }
 
 TEST(PgCatalogSessionTest, AdminIsSuperuser) {

@@ -13,7 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "server/pgwire/pg_catalog.h"
 
-namespace strata::server::pgwire::testing {
+namespace strata::server::pgwire::catalog_testing {
 
 // The settings a QuerySession starts with (query/session.cc).
 inline const std::map<std::string, std::string>& DefaultSettings() {
@@ -118,4 +118,4 @@ inline std::vector<CorpusEntry> LoadCorpus() {
   return entries;
 }
 
-}  // namespace strata::server::pgwire::testing
+}  // namespace strata::server::pgwire::catalog_testing
