@@ -10,10 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "server/commands.h"
 #include "server/admin_target.h"
 #include "server/args.h"
 #include "server/auth/admin_json.h"
+#include "server/commands.h"
 
 namespace strata::server {
 namespace {

@@ -3,8 +3,8 @@
 #include <simdjson.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/status.h"
 #include "common/json_text.h"
+#include "common/status.h"
 
 namespace strata::server::auth {
 namespace {

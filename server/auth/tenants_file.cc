@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/crc32c.h"
-#include "common/status.h"
 #include "common/json_text.h"
+#include "common/status.h"
 
 namespace strata::server::auth::tenants_file {
 namespace {

@@ -82,8 +82,7 @@ class MetricsRegistry {
   Gauge* GetGauge(const std::string& name, const std::string& help,
                   const MetricLabels& labels = {});
   Histogram* GetHistogram(const std::string& name, const std::string& help,
-                          const std::vector<double>& upper_bounds,
-                          const MetricLabels& labels = {});
+                          const std::vector<double>& upper_bounds, const MetricLabels& labels = {});
 
   // `collect` appends complete exposition lines to *out at every Render().
   void AddCollector(std::function<void(std::string* out)> collect);

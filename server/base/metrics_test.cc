@@ -32,12 +32,9 @@ TEST(MetricsTest, RendersTheTextFormat) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("strata_connections 7\n"), std::string::npos);
-  EXPECT_NE(text.find("strata_latency_seconds_bucket{le=\"0.1\"} 1\n"),
-            std::string::npos)
-      << text;
+  EXPECT_NE(text.find("strata_latency_seconds_bucket{le=\"0.1\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("strata_latency_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos);
-  EXPECT_NE(text.find("strata_latency_seconds_sum 5.55\n"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("strata_latency_seconds_sum 5.55\n"), std::string::npos) << text;
   EXPECT_NE(text.find("strata_latency_seconds_count 3\n"), std::string::npos);
   EXPECT_NE(text.find("extra 1\n"), std::string::npos);
 }

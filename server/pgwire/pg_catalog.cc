@@ -125,23 +125,10 @@ absl::Status MapSqliteError(sqlite3* db) {
   return query::SqlError(sqlstate::kInternalError, message);
 }
 
+// The type a parameter is bound with: its own for typed values; text and NULL stay
+// untyped (0) so the statement decides, as for PostgreSQL's unknown literals.
 uint32_t ParamType(const query::Value& v) {
-  switch (v.type) {
-    case query::Type::kBool:
-      return oid::kBool;
-    case query::Type::kInt64:
-      return oid::kInt8;
-    case query::Type::kFloat64:
-      return oid::kFloat8;
-    case query::Type::kTimestamp:
-      return oid::kTimestamptz;
-    case query::Type::kInterval:
-      return oid::kInterval;
-    case query::Type::kString:
-    case query::Type::kNull:
-      return 0;
-  }
-  return 0;
+  return v.type == query::Type::kString || v.type == query::Type::kNull ? 0 : OidOf(v.type);
 }
 
 query::Type ValueTypeOf(uint32_t type) {

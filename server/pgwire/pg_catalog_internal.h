@@ -121,8 +121,7 @@ bool IsRegType(uint32_t oid);      // regclass, regtype, regproc, ...: printed a
 uint32_t ParseTypeWords(std::string_view words, bool quoted);
 // format_type(oid, typmod).
 std::string FormatType(uint32_t oid, int32_t typmod);
-// The type Strata columns of `type` have.
-uint32_t StrataTypeOid(query::Type type);
+// (Strata's own column types map to OIDs with OidOf, pg_catalog.h.)
 
 // ---------------------------------------------------------------------------------------
 // Relations (pg_catalog_relations.cc): the emulated catalog tables and views, and the

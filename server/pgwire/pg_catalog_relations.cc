@@ -323,7 +323,7 @@ std::vector<RelationDef>* BuildRelations() {
     def.description = std::string(table.description);
     for (const query::ScanColumn& column : *table.columns) {
       if (query::IsHiddenColumn(column.name)) continue;
-      def.columns.push_back({column.name, StrataTypeOid(column.type)});
+      def.columns.push_back({column.name, OidOf(column.type)});
     }
     out->push_back(std::move(def));
   }

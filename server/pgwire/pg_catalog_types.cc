@@ -395,23 +395,4 @@ std::string FormatType(uint32_t oid, int32_t typmod) {
   return t->display;
 }
 
-uint32_t StrataTypeOid(query::Type type) {
-  switch (type) {
-    case query::Type::kBool:
-      return oid::kBool;
-    case query::Type::kInt64:
-      return oid::kInt8;
-    case query::Type::kFloat64:
-      return oid::kFloat8;
-    case query::Type::kTimestamp:
-      return oid::kTimestamptz;
-    case query::Type::kInterval:
-      return oid::kInterval;
-    case query::Type::kString:
-    case query::Type::kNull:
-      return oid::kText;
-  }
-  return oid::kText;
-}
-
 }  // namespace strata::server::pgwire::catalog
