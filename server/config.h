@@ -35,8 +35,8 @@ struct ServeConfig {
     int64_t max_decoded_body_mb = 64;
     int64_t max_inflight_mb = 256;
     std::vector<std::string> cors_allowed_origins = {"*"};
-    int64_t max_event_age_hours = 0;        // 0 = accept any past ts
-    int64_t max_event_future_minutes = 0;   // 0 = accept any future ts
+    int64_t max_event_age_hours = 0;       // 0 = accept any past ts
+    int64_t max_event_future_minutes = 0;  // 0 = accept any future ts
   } http;
 
   struct Pg {
@@ -82,8 +82,8 @@ struct ServeConfig {
 
 // Where settings come from, lowest precedence first.
 struct ConfigSources {
-  std::string toml_path;                             // empty = no file
-  std::map<std::string, std::string> environment;    // e.g. from environ; non-STRATA_ ignored
+  std::string toml_path;                           // empty = no file
+  std::map<std::string, std::string> environment;  // e.g. from environ; non-STRATA_ ignored
   std::vector<std::pair<std::string, std::string>> overrides;  // key=value from flags, in order
 };
 
