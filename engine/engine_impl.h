@@ -46,8 +46,9 @@ class EngineImpl final : public Engine {
  private:
   struct Writer {
     absl::Span<const Event> events;
-    bool flush_all = false;   // freeze every non-empty memtable
-    bool freeze_old = false;  // freeze memtables older than memtable_max_age
+    std::string_view encoded;  // the events' WAL encoding, made by the writer's own thread
+    bool flush_all = false;    // freeze every non-empty memtable
+    bool freeze_old = false;   // freeze memtables older than memtable_max_age
     absl::Status status;
     bool done = false;
     absl::CondVar cv;
@@ -66,8 +67,9 @@ class EngineImpl final : public Engine {
   // engine_write.cc
   absl::Status Enqueue(Writer* w);
   absl::Status CommitGroup(const std::vector<Writer*>& group);
-  absl::Status ApplyGroup(const std::vector<const Event*>& events, uint64_t first_seq);
-  absl::Status WriteWal(const std::vector<const Event*>& events, uint64_t first_seq);
+  absl::Status ApplyGroup(const std::vector<Writer*>& group,
+                          const std::vector<const Event*>& events, uint64_t first_seq);
+  absl::Status WriteWal(const std::vector<Writer*>& group, size_t events, uint64_t first_seq);
   void PublishGroup(size_t events);
   // Resolves client ids and inserts the events into their shards' memtables (`mems`).
   void InsertShards(const std::vector<const Event*>& events, uint64_t first_seq,
@@ -108,8 +110,9 @@ class EngineImpl final : public Engine {
   uint64_t next_seq_ = 1;
   std::vector<uint32_t> shard_of_merchant_;  // by dense merchant id
   std::string params_scratch_;
-  std::vector<uint32_t> merchant_scratch_;  // merchant id per event
-  std::vector<uint32_t> shard_scratch_;     // shard per event
+  std::vector<uint32_t> merchant_scratch_;    // merchant id per event
+  std::vector<std::string_view> wal_pieces_;  // the group writers' encodings (leader only)
+  std::vector<uint32_t> shard_scratch_;       // shard per event
 
   absl::Mutex write_mu_;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(write_mu_);

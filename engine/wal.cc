@@ -122,7 +122,7 @@ absl::Status Wal::OpenNewFile() {
   return absl::OkStatus();
 }
 
-absl::Status Wal::Append(uint64_t first_seq, const Event* const* events, size_t n) {
+absl::Status Wal::Append(uint64_t first_seq, size_t n, absl::Span<const std::string_view> encoded) {
   if (n == 0) return absl::OkStatus();
   if (log_->size() >= max_file_bytes_) {
     RETURN_IF_ERROR(log_->Sync());
@@ -131,7 +131,7 @@ absl::Status Wal::Append(uint64_t first_seq, const Event* const* events, size_t 
   scratch_.clear();
   PutVarint64(&scratch_, first_seq);
   PutVarint64(&scratch_, n);
-  for (size_t i = 0; i < n; ++i) EncodeEvent(*events[i], &scratch_);
+  for (std::string_view piece : encoded) scratch_.append(piece);
   RETURN_IF_ERROR(log_->AddRecord(kEventBatchRecord, scratch_));
   bytes_written_ += scratch_.size() + storage::kLogHeaderSize;
   absl::MutexLock lock(&files_mu_);

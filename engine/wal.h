@@ -50,8 +50,11 @@ class Wal {
       const std::string& dir, const std::function<absl::Status(uint64_t seq, Event& event)>& fn,
       WalReplayReport* report);
 
-  // Appends one record holding `events` with sequences [first_seq, first_seq + n).
-  absl::Status Append(uint64_t first_seq, const Event* const* events, size_t n);
+  // Appends one record holding `n` events with sequences [first_seq, first_seq + n).
+  // `encoded` is the events' EncodeEvent bytes, in order, in any number of pieces: writers
+  // encode their own events before they join a commit group, so the group's leader only
+  // concatenates.
+  absl::Status Append(uint64_t first_seq, size_t n, absl::Span<const std::string_view> encoded);
   absl::Status Sync();
   // Deletes files whose every event has sequence < oldest_needed_seq (never the file
   // being written).
