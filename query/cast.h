@@ -19,10 +19,4 @@ bool CanCast(Type from, Type to);
 absl::Status CastVector(const Vector& in, Type to, const ExprContext& ctx, Vector* out);
 absl::StatusOr<Value> CastValue(const Value& v, Type to, const ExprContext& ctx);
 
-// Text forms written into `buf` (at least 64 bytes); they return the length. Identical to
-// Value::ToString, without allocating.
-size_t FormatDoubleTo(double d, char* buf);
-size_t FormatTimestampTo(int64_t us, int offset_seconds, char* buf);
-size_t FormatIntervalTo(const Interval& iv, char* buf);
-
 }  // namespace strata::query

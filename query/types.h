@@ -5,6 +5,7 @@
 // zone. Booleans are stored as 0/1 in int64 vectors.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -105,5 +106,11 @@ struct Value {
   std::string ToString(const absl::TimeZone& zone) const;
   bool operator==(const Value& o) const;
 };
+
+// Text forms written into `buf` (at least 64 bytes); they return the length. Identical to
+// Value::ToString, without allocating (result encoders on hot paths use them).
+size_t FormatDoubleTo(double d, char* buf);
+size_t FormatTimestampTo(int64_t us, int offset_seconds, char* buf);
+size_t FormatIntervalTo(const Interval& iv, char* buf);
 
 }  // namespace strata::query

@@ -9,7 +9,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "query/cast.h"
 #include "query/error.h"
 #include "query/expr.h"
 #include "server/pgwire/pg_message.h"
