@@ -35,6 +35,10 @@ std::string SegmentPath(const std::string& data_dir, uint64_t id) {
   return storage::JoinPath(storage::JoinPath(data_dir, "segments"), name);
 }
 
+uint32_t Snapshot::ShardOfMerchant(uint32_t merchant) const {
+  return ShardOf(catalog->MerchantName(merchant), static_cast<uint32_t>(sessionizers.size()));
+}
+
 SegmentHandle::~SegmentHandle() {
   if (obsolete_) {
     reader_.reset();

@@ -40,11 +40,22 @@ struct ScanPredicate {
   static ScanPredicate Range(int column, int64_t lo, int64_t hi);
 };
 
+// The stored tables a Scanner reads. Sessions and pageviews come from their segments only
+// (live rows: sessions/live_sessions.h); their column ids are SessionColumn /
+// PageviewColumn.
+enum class ScanTable { kEvents, kSessions, kPageviews };
+
 struct ScanSpec {
+  ScanTable table = ScanTable::kEvents;
+  bool read_segments = true;
+  bool read_memtables = true;  // kEvents only
+  // Skip, per segment, the rows of merchants its companion rollup covers: the raw
+  // remainder of a rollup-answered query.
+  bool skip_rolled_up = false;
   std::vector<uint32_t> merchants;  // dense merchant ids; empty = every merchant
   int64_t min_ts = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t max_ts = std::numeric_limits<int64_t>::max();  // inclusive
-  std::vector<int> columns;  // EventColumn ids to produce, in this order
+  std::vector<int> columns;  // column ids of `table` to produce, in this order
   std::vector<ScanPredicate> predicates;
 };
 

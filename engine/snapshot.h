@@ -14,12 +14,16 @@
 #include <vector>
 
 #include "engine/memtable.h"
+#include "engine/merchant_settings.h"
+#include "engine/sessions/sessionizer.h"
 #include "storage/manifest.h"
 #include "storage/segment.h"
 
 namespace strata::engine {
 
 class Catalog;
+class RealtimeTracker;
+class RollupSegment;
 
 // A live segment file. When marked obsolete it deletes its file on destruction.
 class SegmentHandle {
@@ -36,11 +40,22 @@ class SegmentHandle {
   const storage::SegmentReader& reader() const { return *reader_; }
   void MarkObsolete() { obsolete_ = true; }
 
+  // The companion rollup of this data segment (rollup/rollup.h), or null. Set once, before
+  // the handle is published; it keeps the rollup file alive with this segment.
+  const RollupSegment* rollup() const { return rollup_.get(); }
+  void AttachRollup(std::shared_ptr<const SegmentHandle> file,
+                    std::shared_ptr<const RollupSegment> rollup) {
+    rollup_file_ = std::move(file);
+    rollup_ = std::move(rollup);
+  }
+
  private:
   storage::SegmentMeta meta_;
   std::string path_;
   std::unique_ptr<storage::SegmentReader> reader_;
   bool obsolete_ = false;
+  std::shared_ptr<const SegmentHandle> rollup_file_;
+  std::shared_ptr<const RollupSegment> rollup_;
 };
 
 struct MemtableView {
@@ -50,10 +65,22 @@ struct MemtableView {
 };
 
 struct Snapshot {
-  std::vector<std::shared_ptr<const SegmentHandle>> segments;  // by segment id
+  // Data segments by kind, each by segment id. Rollup segments appear only as companions
+  // (SegmentHandle::rollup()).
+  std::vector<std::shared_ptr<const SegmentHandle>> segments;           // events
+  std::vector<std::shared_ptr<const SegmentHandle>> session_segments;   // finalized sessions
+  std::vector<std::shared_ptr<const SegmentHandle>> pageview_segments;  // their pageviews
   std::vector<MemtableView> memtables;
-  const Catalog* catalog = nullptr;  // valid while the engine is open
-  uint64_t sequence = 0;             // the last sequence visible in this snapshot
+  // By shard: the sessionizer state after the shard's last flush (held sessions of the
+  // events in segments). Live sessions = this + the shard's memtable events
+  // (sessions/live_sessions.h).
+  std::vector<std::shared_ptr<const Sessionizer>> sessionizers;
+  const Catalog* catalog = nullptr;           // valid while the engine is open
+  const RealtimeTracker* realtime = nullptr;  // valid while the engine is open
+  SettingsById settings;                      // never null
+  uint64_t sequence = 0;                      // the last sequence visible in this snapshot
+
+  uint32_t ShardOfMerchant(uint32_t merchant) const;  // via the catalog name
 };
 
 }  // namespace strata::engine

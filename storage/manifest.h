@@ -39,6 +39,11 @@ struct SegmentMeta {
   int64_t max_ts = 0;  // µs
   uint64_t file_size = 0;
   uint32_t level = 0;  // 0 = flushed from a memtable, 1+ = compacted
+  // What the file holds. A rollup segment is the companion of data segment `base`
+  // (engine/rollup/rollup.h) and lives and dies with it.
+  enum Kind : uint8_t { kEvents = 0, kSessions = 1, kPageviews = 2, kRollup = 3 };
+  Kind kind = kEvents;
+  uint64_t base = 0;  // kRollup: the data segment's id
 
   bool operator==(const SegmentMeta&) const = default;
 };

@@ -26,6 +26,8 @@ enum SegmentTag : uint64_t {
   kSegMaxTs = 6,     // zigzag varint
   kSegFileSize = 7,  // varint
   kSegLevel = 8,     // varint, fits u32
+  kSegKind = 9,      // varint SegmentMeta::Kind; absent = kEvents
+  kSegBase = 10,     // varint segment id; only with kind kRollup
 };
 
 void EncodeSegment(const SegmentMeta& s, std::string* dst) {
@@ -45,6 +47,14 @@ void EncodeSegment(const SegmentMeta& s, std::string* dst) {
   PutVarint64(dst, s.file_size);
   PutVarint64(dst, kSegLevel);
   PutVarint64(dst, s.level);
+  if (s.kind != SegmentMeta::kEvents) {
+    PutVarint64(dst, kSegKind);
+    PutVarint64(dst, s.kind);
+  }
+  if (s.base != 0) {
+    PutVarint64(dst, kSegBase);
+    PutVarint64(dst, s.base);
+  }
 }
 
 // Tracks which single-valued tags were seen, so a repeated one is reported.
@@ -99,6 +109,17 @@ absl::Status DecodeSegmentField(uint64_t tag, size_t tag_offset, Cursor* c, Segm
       break;
     case kSegLevel:
       s->level = c->Varint32("segment level");
+      break;
+    case kSegKind: {
+      uint64_t kind = c->Varint64("segment kind");
+      if (kind > SegmentMeta::kRollup) {
+        return TagError("segment meta", tag, tag_offset, "unknown kind for");
+      }
+      s->kind = static_cast<SegmentMeta::Kind>(kind);
+      break;
+    }
+    case kSegBase:
+      s->base = c->Varint64("segment base");
       break;
     default:
       return TagError("segment meta", tag, tag_offset, "unknown");
