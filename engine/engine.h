@@ -8,6 +8,11 @@
 // each flush is published by one manifest edit that also records the shard's flushed
 // sequence, so recovery replays from the WAL exactly what is not yet in segments.
 //
+// Processing: every committed event updates the realtime tracker; each flush also feeds the
+// shard's sessionizer and stores, in the same manifest edit as the events segments, the
+// sessions that became final, their pageviews, a companion rollup segment per data
+// segment and the sessionizer's checkpoint (docs/architecture.md, "Processing").
+//
 // Read path: GetSnapshot() pins the current segments and memtable prefixes (snapshot.h);
 // scans run on a snapshot (scan.h) without blocking writers.
 //
@@ -27,6 +32,8 @@
 #include "absl/types/span.h"
 #include "engine/catalog.h"
 #include "engine/event.h"
+#include "engine/merchant_settings.h"
+#include "engine/realtime/realtime.h"
 #include "engine/snapshot.h"
 #include "storage/encoding/compression.h"
 
@@ -63,6 +70,15 @@ struct EngineOptions {
   // into memory so every acknowledged event is visible. Append and Flush then fail with
   // FailedPrecondition; `shards` and the write tuning above are ignored.
   bool read_only = false;
+
+  // Processing (docs/metrics.md). Events up to this much older than the shard's event-time
+  // watermark still land in their sessions; older ones are stored and counted as late.
+  int64_t allowed_lateness_us = 2 * kMicrosPerHour;
+  // A merchant with fewer rows than this in a flushed segment gets no rollup cells there
+  // (its rows are read raw); see engine/rollup/rollup.h.
+  uint32_t rollup_min_rows = 64;
+  // Session timeout, conversion events and time zone per merchant; null = the defaults.
+  MerchantSettingsProvider merchant_settings;
 };
 
 struct RecoveryReport {
@@ -85,6 +101,12 @@ struct EngineStats {
   uint64_t last_sequence = 0;
   uint64_t write_stall_micros = 0;  // time writers waited for flushes (back-pressure)
   uint64_t flush_micros = 0;        // time the flush thread spent writing segments
+  uint64_t process_micros = 0;      // of which deriving sessions and rollups
+  uint64_t sessions_written = 0;    // final sessions stored
+  uint64_t rollup_segments_written = 0;
+  uint64_t rollup_bytes_written = 0;
+  uint64_t late_events = 0;  // too late for their sessions (logged for correction)
+  uint64_t held_sessions = 0;  // open or not yet final, over all shards (after last flush)
 };
 
 class Engine {
@@ -109,6 +131,8 @@ class Engine {
 
   virtual std::shared_ptr<const Snapshot> GetSnapshot() const = 0;
   virtual const Catalog& catalog() const = 0;
+  // Who is active right now (fed by every committed event); for the Redis mirror.
+  virtual RealtimeTracker& realtime() = 0;
   virtual const RecoveryReport& recovery_report() const = 0;
   virtual EngineStats stats() const = 0;
   virtual uint32_t shard_count() const = 0;

@@ -68,46 +68,54 @@ absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
   std::vector<FlushPart> parts = mem.BuildFlushParts(mem.rows());
 
   storage::SegmentWriterOptions writer_options;
-  writer_options.rows_per_block = options_.rows_per_block;
-  writer_options.compression = options_.compression;
-  writer_options.zstd_level = options_.zstd_level;
   writer_options.key_column = kColMerchant;
   writer_options.time_column = kColTs;
 
   storage::ManifestEdit edit;
   std::vector<std::shared_ptr<SegmentHandle>> handles;
+  Derived derived;
   uint64_t bytes = 0;
+  absl::Duration process_time;
   for (FlushPart& part : parts) {
-    uint64_t id = next_file_number_++;
-    std::string path = SegmentPath(options_.data_dir, id);
-    ASSIGN_OR_RETURN(storage::SegmentSummary summary,
-                     storage::WriteSegment(path, writer_options, part.columns));
-    storage::SegmentMeta meta;
-    meta.id = id;
-    meta.shard = task.shard;
-    meta.day = part.day;
-    meta.rows = summary.rows;
-    meta.min_ts = summary.min_ts;
-    meta.max_ts = summary.max_ts;
-    meta.file_size = summary.file_size;
-    edit.added.push_back(meta);
-    bytes += summary.file_size;
-    ASSIGN_OR_RETURN(auto reader, storage::SegmentReader::Open(path));
-    handles.push_back(std::make_shared<SegmentHandle>(meta, path, std::move(reader)));
+    ASSIGN_OR_RETURN(std::shared_ptr<SegmentHandle> handle,
+                     WriteDerivedSegment(task.shard, storage::SegmentMeta::kEvents, 0,
+                                         writer_options, part.columns));
+    edit.added.push_back(handle->meta());
+    bytes += handle->meta().file_size;
+    const absl::Time start = absl::Now();
+    RETURN_IF_ERROR(ProcessEventsPart(task.shard, part, handle.get(), &edit, &derived));
+    process_time += absl::Now() - start;
+    handles.push_back(std::move(handle));
   }
+  const absl::Time start = absl::Now();
+  RETURN_IF_ERROR(FinishShardProcessing(task.shard, &edit, &derived));
+  process_time += absl::Now() - start;
   // The segments reference catalog ids: make them durable first (in relaxed WAL mode
   // the catalog log was written but not synced at commit).
   ASSIGN_OR_RETURN(uint64_t catalog_durable, catalog_->SyncLog());
   edit.catalog_checkpoint = catalog_durable;
   edit.next_file_number = next_file_number_;
-  edit.properties[absl::StrCat("shard.", task.shard, ".flushed_seq")] = absl::StrCat(mem.max_seq());
+  edit.properties[FlushedSeqProperty(task.shard)] = absl::StrCat(mem.max_seq());
   RETURN_IF_ERROR(manifest_->LogAndApply(edit));
+  if (!derived.old_checkpoint.empty()) {
+    (void)storage::RemoveFile(storage::JoinPath(
+        storage::JoinPath(options_.data_dir, "sessionizer"), derived.old_checkpoint));
+  }
+  auto published = std::make_shared<const Sessionizer>(*sessionizers_[task.shard]);
 
   absl::MutexLock lock(&state_mu_);
   for (auto& h : handles) segments_[h->meta().id] = std::move(h);
+  for (auto& h : derived.sessions) session_segments_[h->meta().id] = std::move(h);
+  for (auto& h : derived.pageviews) pageview_segments_[h->meta().id] = std::move(h);
+  shards_[task.shard].published_sessionizer = std::move(published);
   stats_.flushes++;
   stats_.segments_written += parts.size();
   stats_.segment_bytes_written += bytes;
+  stats_.sessions_written += derived.sessions_rows;
+  stats_.rollup_segments_written += derived.rollup_segments;
+  stats_.rollup_bytes_written += derived.rollup_bytes;
+  stats_.late_events += derived.late_events;
+  stats_.process_micros += absl::ToInt64Microseconds(process_time);
   return absl::OkStatus();
 }
 
@@ -125,8 +133,14 @@ std::shared_ptr<const Snapshot> EngineImpl::GetSnapshot() const {
   snap->catalog = catalog_.get();
   absl::MutexLock lock(&state_mu_);
   snap->sequence = visible_seq_;
+  snap->realtime = &realtime_;
+  snap->settings = settings_by_id_;
   snap->segments.reserve(segments_.size());
   for (const auto& [id, handle] : segments_) snap->segments.push_back(handle);
+  for (const auto& [id, handle] : session_segments_) snap->session_segments.push_back(handle);
+  for (const auto& [id, handle] : pageview_segments_) snap->pageview_segments.push_back(handle);
+  snap->sessionizers.reserve(shard_count_);
+  for (const ShardState& s : shards_) snap->sessionizers.push_back(s.published_sessionizer);
   for (uint32_t i = 0; i < shard_count_; ++i) {
     const ShardState& s = shards_[i];
     for (const auto& f : s.frozen) snap->memtables.push_back({i, f, f->visible_rows()});
@@ -141,6 +155,7 @@ EngineStats EngineImpl::stats() const {
   out.memtable_rows = 0;
   out.memtable_bytes = frozen_bytes_;
   for (const ShardState& s : shards_) {
+    if (s.published_sessionizer) out.held_sessions += s.published_sessionizer->held_sessions();
     out.memtable_rows += s.mem->visible_rows();
     for (const auto& f : s.frozen) out.memtable_rows += f->visible_rows();
   }

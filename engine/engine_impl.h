@@ -20,11 +20,16 @@
 #include "absl/synchronization/mutex.h"
 #include "engine/engine.h"
 #include "engine/memtable.h"
+#include "engine/realtime/realtime.h"
+#include "engine/sessions/sessionizer.h"
 #include "engine/wal.h"
 #include "storage/file.h"
 #include "storage/manifest.h"
 
 namespace strata::engine {
+
+// Manifest property holding a shard's flushed sequence.
+std::string FlushedSeqProperty(uint32_t shard);
 
 class EngineImpl final : public Engine {
  public:
@@ -38,6 +43,7 @@ class EngineImpl final : public Engine {
   absl::Status Close() override;
   std::shared_ptr<const Snapshot> GetSnapshot() const override;
   const Catalog& catalog() const override { return *catalog_; }
+  RealtimeTracker& realtime() override { return realtime_; }
   const RecoveryReport& recovery_report() const override { return recovery_; }
   EngineStats stats() const override;
   uint32_t shard_count() const override { return shard_count_; }
@@ -58,6 +64,18 @@ class EngineImpl final : public Engine {
     uint64_t mem_floor_seq = 0;  // every row of `mem` has sequence >= this
     std::deque<std::shared_ptr<Memtable>> frozen;
     uint64_t flushed_seq = 0;  // events of this shard up to here are in segments
+    // The sessionizer after the shard's last flush, as readers see it. The flush thread
+    // works on `sessionizer` (its own copy) and publishes a copy here.
+    std::shared_ptr<const Sessionizer> published_sessionizer;
+  };
+  // What one flush derives besides the events segments (engine_process.cc).
+  struct Derived {
+    std::vector<std::shared_ptr<SegmentHandle>> sessions, pageviews;
+    uint64_t sessions_rows = 0;
+    uint64_t rollup_segments = 0;
+    uint64_t rollup_bytes = 0;
+    uint64_t late_events = 0;
+    std::string old_checkpoint;  // to delete once the edit is durable
   };
   struct FlushTask {
     uint32_t shard;
@@ -88,6 +106,29 @@ class EngineImpl final : public Engine {
   void FlushLoop();
   absl::Status FlushMemtable(const FlushTask& task);
   uint64_t OldestNeededSeqLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
+
+  // engine_process.cc (flush thread)
+  SettingsById MakeSettingsById() const;
+  // Writes `columns` as a new segment of `kind` and returns its handle (meta filled).
+  absl::StatusOr<std::shared_ptr<SegmentHandle>> WriteDerivedSegment(
+      uint32_t shard, storage::SegmentMeta::Kind kind, uint64_t base,
+      const storage::SegmentWriterOptions& writer_options,
+      absl::Span<const storage::ColumnInput> columns);
+  // Builds and writes the companion rollup of `base` (if any merchant qualifies), adds it
+  // to `edit` and attaches it to `base`.
+  absl::Status AddRollup(std::optional<std::vector<storage::ColumnInput>> rollup,
+                         SegmentHandle* base, storage::ManifestEdit* edit, Derived* derived);
+  // Feeds one events part to the shard's sessionizer and rolls it up.
+  absl::Status ProcessEventsPart(uint32_t shard, const FlushPart& part, SegmentHandle* segment,
+                                 storage::ManifestEdit* edit, Derived* derived);
+  // Advances the shard's sessionizer; writes final sessions, pageviews, their rollup,
+  // late events and the checkpoint; adds all of it to `edit`.
+  absl::Status FinishShardProcessing(uint32_t shard, storage::ManifestEdit* edit,
+                                     Derived* derived);
+  absl::Status LoadSessionizers();
+  absl::Status LogLateEvents(const std::vector<LateEvent>& late);
+  // Seeds the realtime tracker from the last 30 minutes of segments.
+  absl::Status SeedRealtime();
 
   // engine_open.cc
   // Takes the directory lock and reads the manifest: exclusive and creating what is
@@ -120,6 +161,9 @@ class EngineImpl final : public Engine {
   mutable absl::Mutex state_mu_;
   std::vector<ShardState> shards_ ABSL_GUARDED_BY(state_mu_);
   std::map<uint64_t, std::shared_ptr<SegmentHandle>> segments_ ABSL_GUARDED_BY(state_mu_);
+  std::map<uint64_t, std::shared_ptr<SegmentHandle>> session_segments_ ABSL_GUARDED_BY(state_mu_);
+  std::map<uint64_t, std::shared_ptr<SegmentHandle>> pageview_segments_
+      ABSL_GUARDED_BY(state_mu_);
   std::deque<FlushTask> flush_queue_ ABSL_GUARDED_BY(state_mu_);
   bool flush_running_ ABSL_GUARDED_BY(state_mu_) = false;
   size_t frozen_bytes_ ABSL_GUARDED_BY(state_mu_) = 0;
@@ -131,6 +175,12 @@ class EngineImpl final : public Engine {
   EngineStats stats_ ABSL_GUARDED_BY(state_mu_);
 
   uint64_t next_file_number_ = 1;  // flush thread (manifest owner)
+  // Flush thread: each shard's working sessionizer and checkpoint file name.
+  std::vector<std::unique_ptr<Sessionizer>> sessionizers_;
+  std::vector<std::string> checkpoint_files_;
+  std::unique_ptr<storage::LogWriter> late_log_;  // opened on first use
+  SettingsById settings_by_id_;
+  RealtimeTracker realtime_;
   std::thread flush_thread_;
 };
 

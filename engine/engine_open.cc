@@ -1,24 +1,27 @@
 // Engine::Open and recovery: lock, manifest, catalog, segments, orphans, WAL replay.
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "engine/engine_impl.h"
+#include "engine/rollup/rollup.h"
 
 namespace strata::engine {
 namespace {
 
 constexpr char kShardsProperty[] = "shards";
 
-std::string FlushedSeqProperty(uint32_t shard) {
-  return absl::StrCat("shard.", shard, ".flushed_seq");
-}
-
 bool IsPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 }  // namespace
+
+std::string FlushedSeqProperty(uint32_t shard) {
+  return absl::StrCat("shard.", shard, ".flushed_seq");
+}
 
 uint32_t ShardOf(std::string_view merchant, uint32_t shards) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a 64: stable across builds and machines
@@ -129,8 +132,11 @@ absl::Status EngineImpl::OpenAndRecover() {
       next_seq_ = std::max(next_seq_, flushed + 1);
     }
   }
+  settings_by_id_ = MakeSettingsById();
   RETURN_IF_ERROR(LoadSegments());
   if (!read_only) RETURN_IF_ERROR(RemoveOrphans());
+  RETURN_IF_ERROR(LoadSessionizers());
+  RETURN_IF_ERROR(SeedRealtime());
   RETURN_IF_ERROR(ReplayWal());
   if (!read_only) flush_thread_ = std::thread([this] { FlushLoop(); });
   return absl::OkStatus();
@@ -138,6 +144,7 @@ absl::Status EngineImpl::OpenAndRecover() {
 
 absl::Status EngineImpl::LoadSegments() {
   absl::MutexLock lock(&state_mu_);
+  std::vector<std::shared_ptr<SegmentHandle>> rollups;
   for (const auto& [id, meta] : manifest_->state().segments) {
     std::string path = SegmentPath(options_.data_dir, id);
     auto reader = storage::SegmentReader::Open(path);
@@ -146,10 +153,44 @@ absl::Status EngineImpl::LoadSegments() {
                           absl::StrCat("opening segment ", id,
                                        " listed in the manifest: ", reader.status().message()));
     }
-    segments_[id] = std::make_shared<SegmentHandle>(meta, path, std::move(*reader));
+    auto handle = std::make_shared<SegmentHandle>(meta, path, std::move(*reader));
+    switch (meta.kind) {
+      case storage::SegmentMeta::kEvents:
+        segments_[id] = std::move(handle);
+        break;
+      case storage::SegmentMeta::kSessions:
+        session_segments_[id] = std::move(handle);
+        break;
+      case storage::SegmentMeta::kPageviews:
+        pageview_segments_[id] = std::move(handle);
+        break;
+      case storage::SegmentMeta::kRollup:
+        rollups.push_back(std::move(handle));
+        break;
+    }
     next_file_number_ = std::max(next_file_number_, id + 1);
   }
-  recovery_.segments = segments_.size();
+  // Companions attach to their base before anything is published.
+  for (auto& file : rollups) {
+    const uint64_t base_id = file->meta().base;
+    SegmentHandle* base = nullptr;
+    if (auto it = segments_.find(base_id); it != segments_.end()) base = it->second.get();
+    if (auto it = session_segments_.find(base_id); it != session_segments_.end())
+      base = it->second.get();
+    if (base == nullptr) {
+      return absl::DataLossError(absl::StrCat("rollup segment ", file->meta().id,
+                                              " summarizes segment ", base_id,
+                                              ", which the manifest does not list"));
+    }
+    auto segment = RollupSegment::Open(&file->reader());
+    if (!segment.ok()) {
+      return absl::Status(segment.status().code(),
+                          absl::StrCat("opening rollup segment ", file->meta().id, ": ",
+                                       segment.status().message()));
+    }
+    base->AttachRollup(std::move(file), std::move(*segment));
+  }
+  recovery_.segments = manifest_->state().segments.size();
   return absl::OkStatus();
 }
 
@@ -165,6 +206,18 @@ absl::Status EngineImpl::RemoveOrphans() {
                       absl::SimpleAtoi(name.substr(0, name.size() - 4), &id);
     if (is_segment && live.count(id) > 0) continue;
     RETURN_IF_ERROR(storage::RemoveFile(storage::JoinPath(seg_dir, name)));
+  }
+  // Sessionizer checkpoints no manifest property names (a crash before their edit, or
+  // after the edit but before the old one was deleted).
+  std::string ckpt_dir = storage::JoinPath(options_.data_dir, "sessionizer");
+  if (!storage::FileExists(ckpt_dir)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(names, storage::ListDir(ckpt_dir));
+  std::set<std::string> named;
+  for (const auto& [key, value] : manifest_->state().properties) {
+    if (absl::EndsWith(key, ".sessionizer")) named.insert(value);
+  }
+  for (const std::string& name : names) {
+    if (named.count(name) == 0) RETURN_IF_ERROR(storage::RemoveFile(storage::JoinPath(ckpt_dir, name)));
   }
   return absl::OkStatus();
 }

@@ -138,7 +138,9 @@ void EngineImpl::InsertRow(const Event& e, uint32_t merchant, uint32_t shard, ui
     params_scratch_ = EncodeParams(e.params);
     params = params_scratch_;
   }
-  mem->Add(e, merchant, catalog_->ResolveClient(merchant, e.client_id), params, seq);
+  const uint32_t client = catalog_->ResolveClient(merchant, e.client_id);
+  mem->Add(e, merchant, client, params, seq);
+  realtime_.Observe(merchant, client, e.ts_us, e.event, e.page, e.item_id);
 }
 
 absl::Status EngineImpl::WriteWal(const std::vector<Writer*>& group, size_t events,

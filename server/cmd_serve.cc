@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 #include <thread>
@@ -35,6 +37,19 @@ absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c) {
   o.memtable_max_rows = static_cast<size_t>(c.engine.memtable_max_rows);
   o.memtable_budget_bytes = static_cast<size_t>(c.engine.memtable_budget_mb) << 20;
   o.memtable_max_age = absl::Seconds(c.engine.memtable_max_age_seconds);
+  o.allowed_lateness_us = c.processing.allowed_lateness_minutes * engine::kMicrosPerMinute;
+  o.rollup_min_rows = static_cast<uint32_t>(
+      std::min<int64_t>(c.processing.rollup_min_rows, std::numeric_limits<uint32_t>::max()));
+  auto defaults = std::make_shared<engine::MerchantSettings>();
+  defaults->session_timeout_us = c.processing.session_timeout_minutes * engine::kMicrosPerMinute;
+  defaults->conversion_events = c.processing.conversion_events;
+  defaults->time_zone = c.processing.time_zone;
+  if (!absl::LoadTimeZone(c.processing.time_zone, &defaults->zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("processing.time_zone: unknown time zone ", c.processing.time_zone));
+  }
+  std::shared_ptr<const engine::MerchantSettings> shared = std::move(defaults);
+  o.merchant_settings = [shared](std::string_view) { return shared; };
   if (c.engine.compression == "lz4") {
     o.compression = storage::Compression::kLz4;
   } else if (c.engine.compression == "none") {

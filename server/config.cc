@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -72,6 +73,22 @@ absl::Status TimeZoneName(const std::string& v) {
     return absl::InvalidArgumentError(absl::StrCat("unknown time zone \"", v,
                                                    "\" (use an IANA name such as \"UTC\" or "
                                                    "\"Europe/Paris\")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisAddress(const std::string& v) {
+  if (v.empty()) return absl::OkStatus();
+  if (absl::StartsWith(v, "unix:")) {
+    if (v.size() > 5) return absl::OkStatus();
+    return absl::InvalidArgumentError("\"unix:\" needs a socket path");
+  }
+  size_t colon = v.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || colon == 0 || !absl::SimpleAtoi(v.substr(colon + 1), &port) ||
+      port <= 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be \"host:port\" or \"unix:/path\" (got \"", v, "\")"));
   }
   return absl::OkStatus();
 }
@@ -172,6 +189,31 @@ const std::vector<Setting>& Settings() {
           "age of a memtable before it is flushed"),
       String("engine.compression", STRATA_FIELD(engine.compression),
              "segment compression: \"zstd\", \"lz4\" or \"none\"", Compression),
+
+      Int("processing.allowed_lateness_minutes",
+          STRATA_FIELD(processing.allowed_lateness_minutes), 0, 100'000'000,
+          "events this much older than a shard's watermark still join their sessions"),
+      Int("processing.rollup_min_rows", STRATA_FIELD(processing.rollup_min_rows), 1, kMax,
+          "rows a merchant needs in a segment to get rollup cells there"),
+      Int("processing.session_timeout_minutes", STRATA_FIELD(processing.session_timeout_minutes),
+          1, 7 * 24 * 60, "inactivity that ends a session (merchants may override)"),
+      List("processing.conversion_events", STRATA_FIELD(processing.conversion_events),
+           "events that make a session convert (merchants may override)"),
+      String("processing.time_zone", STRATA_FIELD(processing.time_zone),
+             "time zone of daily rollups (IANA name; merchants may override)", TimeZoneName),
+
+      String("redis.address", STRATA_FIELD(redis.address),
+             "Redis for the realtime mirror: \"host:port\" or \"unix:/path\" (empty = off)",
+             RedisAddress),
+      String("redis.password", STRATA_FIELD(redis.password), "Redis AUTH password (empty = none)",
+             nullptr, /*secret=*/true),
+      String("redis.key_prefix", STRATA_FIELD(redis.key_prefix), "prefix of the mirror's keys",
+             NonEmpty),
+      Int("redis.interval_ms", STRATA_FIELD(redis.interval_ms), 100, 3'600'000,
+          "pushes per merchant at most once per this interval"),
+      Int("redis.ttl_seconds", STRATA_FIELD(redis.ttl_seconds), 1, 86'400 * 30,
+          "expiry of a merchant's keys after its last push"),
+      Int("redis.top_n", STRATA_FIELD(redis.top_n), 1, 10'000, "pages and items per sorted set"),
 
       String("auth.admin_user", STRATA_FIELD(auth.admin_user), "the admin's user name", NonEmpty),
       String("auth.admin_password", STRATA_FIELD(auth.admin_password),

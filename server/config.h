@@ -69,6 +69,23 @@ struct ServeConfig {
     std::string compression = "zstd";  // "zstd" | "lz4" | "none"
   } engine;
 
+  struct Processing {  // docs/metrics.md; per-merchant values override the three defaults
+    int64_t allowed_lateness_minutes = 120;
+    int64_t rollup_min_rows = 64;
+    int64_t session_timeout_minutes = 30;
+    std::vector<std::string> conversion_events = {"purchase"};
+    std::string time_zone = "UTC";
+  } processing;
+
+  struct Redis {  // the realtime mirror; off unless `address` is set
+    std::string address;  // "host:port" or "unix:/path/to.sock"; empty = off
+    std::string password;
+    std::string key_prefix = "strata";
+    int64_t interval_ms = 1000;
+    int64_t ttl_seconds = 120;
+    int64_t top_n = 20;
+  } redis;
+
   struct Auth {
     std::string admin_user = "strata";
     std::string admin_password = "strata";

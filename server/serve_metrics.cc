@@ -31,7 +31,7 @@ double ResidentBytes() {
 
 }  // namespace
 
-void RegisterEngineMetrics(const engine::Engine* engine, MetricsRegistry* metrics) {
+void RegisterEngineMetrics(engine::Engine* engine, MetricsRegistry* metrics) {
   const absl::Time start = absl::Now();
   metrics->AddCollector([engine, start](std::string* out) {
     const engine::EngineStats s = engine->stats();
@@ -54,6 +54,24 @@ void RegisterEngineMetrics(const engine::Engine* engine, MetricsRegistry* metric
                  static_cast<double>(s.segments_written));
     AppendMetric(out, "strata_engine_segment_bytes_written_total", "counter",
                  "Bytes of segments written", static_cast<double>(s.segment_bytes_written));
+    AppendMetric(out, "strata_processing_seconds_total", "counter",
+                 "Flush time spent deriving sessions and rollups",
+                 static_cast<double>(s.process_micros) / 1e6);
+    AppendMetric(out, "strata_sessions_written_total", "counter", "Final sessions stored",
+                 static_cast<double>(s.sessions_written));
+    AppendMetric(out, "strata_sessions_held", "gauge",
+                 "Sessions open or not yet final (as of each shard's last flush)",
+                 static_cast<double>(s.held_sessions));
+    AppendMetric(out, "strata_late_events_total", "counter",
+                 "Events too late for their sessions (stored, logged for correction)",
+                 static_cast<double>(s.late_events));
+    AppendMetric(out, "strata_rollup_segments_written_total", "counter",
+                 "Rollup segments written", static_cast<double>(s.rollup_segments_written));
+    AppendMetric(out, "strata_rollup_bytes_written_total", "counter",
+                 "Bytes of rollup segments written", static_cast<double>(s.rollup_bytes_written));
+    AppendMetric(out, "strata_realtime_clients", "gauge",
+                 "Clients held by the realtime tracker (seen in the last 30 minutes)",
+                 static_cast<double>(engine->realtime().clients()));
     AppendMetric(out, "strata_engine_memtable_rows", "gauge", "Rows in memtables",
                  static_cast<double>(s.memtable_rows));
     AppendMetric(out, "strata_engine_memtable_bytes", "gauge", "Bytes held by memtables",

@@ -8,6 +8,6 @@ namespace strata::server {
 
 // Registers a collector that reports `engine`'s stats and the process's resident memory
 // and uptime. `engine` must outlive `metrics`' last Render().
-void RegisterEngineMetrics(const engine::Engine* engine, MetricsRegistry* metrics);
+void RegisterEngineMetrics(engine::Engine* engine, MetricsRegistry* metrics);
 
 }  // namespace strata::server

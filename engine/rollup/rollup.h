@@ -144,7 +144,8 @@ class RollupSegment {
   struct Decoded;
 
  private:
-  explicit RollupSegment(const storage::SegmentReader* reader) : reader_(reader) {}
+  // Defined in the .cc, where Decoded is complete.
+  explicit RollupSegment(const storage::SegmentReader* reader);
   const storage::SegmentReader* reader_;
   mutable std::mutex mu_;
   mutable absl::flat_hash_map<uint32_t, std::unique_ptr<Decoded>> decoded_;  // by key
