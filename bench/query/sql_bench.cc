@@ -7,8 +7,12 @@
 // dataset is generated into a temporary directory first. now() is fixed at the end of the
 // generated traffic (STRATA_BENCH_NOW, RFC 3339, default 2026-12-01T00:00:00Z).
 // STRATA_BENCH_EXPLAIN=1 prints each query's EXPLAIN ANALYZE to stderr first.
+// STRATA_BENCH_QUERIES names the query file (default bench/workloads/queries.sql, the raw
+// forms; bench/workloads/report_queries.sql has the report forms on sessions, rollups and
+// realtime tables). Counters p50_us / p99_us are per-query latency percentiles.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -19,6 +23,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/temp_dir.h"
 #include "engine/engine.h"
 #include "ingest/generator.h"
@@ -75,7 +80,10 @@ Fixture& GetFixture() {
     const char* now = std::getenv("STRATA_BENCH_NOW");
     fx->now_us =
         *query::ParseTimestamp(now != nullptr ? now : "2026-12-01T00:00:00Z", absl::UTCTimeZone());
-    std::ifstream in(std::string(STRATA_SOURCE_DIR) + "/bench/workloads/queries.sql");
+    const char* queries = std::getenv("STRATA_BENCH_QUERIES");
+    std::ifstream in(queries != nullptr
+                         ? std::string(queries)
+                         : std::string(STRATA_SOURCE_DIR) + "/bench/workloads/queries.sql");
     std::stringstream text;
     text << in.rdbuf();
     std::string current;
@@ -105,8 +113,11 @@ void RunQuery(benchmark::State& state, const std::string& sql) {
     }
   }
   size_t rows = 0;
+  std::vector<double> micros;
   for (auto _ : state) {
+    const absl::Time start = absl::Now();
     auto r = session.Execute(sql);
+    micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - start));
     if (!r.ok()) {
       state.SkipWithError(std::string(r.status().message()).c_str());
       return;
@@ -114,6 +125,11 @@ void RunQuery(benchmark::State& state, const std::string& sql) {
     rows = r->rows.size();
   }
   state.counters["result_rows"] = static_cast<double>(rows);
+  std::sort(micros.begin(), micros.end());
+  if (!micros.empty()) {
+    state.counters["p50_us"] = micros[micros.size() / 2];
+    state.counters["p99_us"] = micros[micros.size() * 99 / 100];
+  }
 }
 
 void BM_Query(benchmark::State& state, int q, const char* merchant) {
