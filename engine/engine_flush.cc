@@ -28,6 +28,8 @@ void EngineImpl::FlushLoop() {
       }
     }
     if (age_check) {
+      // Quiet merchants leave the realtime state only through this wall-clock expiry.
+      realtime_.Expire(absl::ToUnixMicros(absl::Now()));
       Writer w;
       w.freeze_old = true;
       (void)Enqueue(&w);  // errors surface through bg_error_ to writers

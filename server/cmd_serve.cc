@@ -14,7 +14,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/strings/match.h"
+#include "engine/catalog.h"
 #include "engine/engine.h"
+#include "ingest/redis/redis_mirror.h"
 #include "server/args.h"
 #include "server/auth/tenants.h"
 #include "server/base/log.h"
@@ -58,6 +61,33 @@ absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c) {
     o.compression = storage::Compression::kZstd;
   }
   return o;
+}
+
+// The realtime mirror (docs/operations.md, "Redis mirror"): it connects in the background
+// and never blocks ingest, so a Redis that is down only shows in the log and /metrics.
+std::unique_ptr<ingest::RedisMirror> StartRedisMirror(const ServeConfig& c,
+                                                      engine::Engine* engine,
+                                                      MetricsRegistry* metrics) {
+  ingest::RedisMirrorOptions o;
+  if (absl::StartsWith(c.redis.address, "unix:")) {
+    o.unix_socket = c.redis.address.substr(5);
+  } else {
+    const size_t colon = c.redis.address.rfind(':');
+    o.host = c.redis.address.substr(0, colon);
+    o.port = std::stoi(c.redis.address.substr(colon + 1));  // validated by the config
+  }
+  o.password = c.redis.password;
+  o.key_prefix = c.redis.key_prefix;
+  o.interval = absl::Milliseconds(c.redis.interval_ms);
+  o.ttl = absl::Seconds(c.redis.ttl_seconds);
+  o.top_n = static_cast<size_t>(c.redis.top_n);
+  const engine::Catalog* catalog = &engine->catalog();
+  std::unique_ptr<ingest::RedisMirror> mirror = ingest::RedisMirror::Start(
+      o, &engine->realtime(), [catalog](uint32_t m) { return catalog->MerchantName(m); });
+  ingest::RedisMirror* raw = mirror.get();
+  metrics->AddCollector([raw](std::string* out) { AppendRedisMirrorMetrics(raw->stats(), out); });
+  Log(LogLevel::kInfo, "redis mirror started").Kv("address", c.redis.address);
+  return mirror;
 }
 
 http::HttpServerOptions HttpOptionsFrom(const ServeConfig& c) {
@@ -191,6 +221,10 @@ int RunServe(const std::vector<std::string>& args) {
 
   MetricsRegistry metrics;
   RegisterEngineMetrics(engine->get(), &metrics);
+  std::unique_ptr<ingest::RedisMirror> redis_mirror;
+  if (!config->redis.address.empty()) {
+    redis_mirror = StartRedisMirror(*config, engine->get(), &metrics);
+  }
 
   http::HttpServer http_server(HttpOptionsFrom(*config), engine->get(), tenants->get(), &metrics);
   if (absl::Status s = http_server.Start(); !s.ok()) return Fail("cannot start HTTP", s);
@@ -223,6 +257,7 @@ int RunServe(const std::vector<std::string>& args) {
   std::thread http_stopper([&http_server] { http_server.Stop(); });
   pg_server.Stop();
   http_stopper.join();
+  if (redis_mirror) redis_mirror->Stop();
   const absl::Time flush_start = absl::Now();
   absl::Status closed = (*engine)->Close();
   if (!closed.ok()) return Fail("flush on shutdown failed", closed);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "server/commands.h"
 
 namespace {
@@ -33,6 +34,9 @@ void PrintUsage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's Abseil is built with deadlock detection on, which makes every absl::Mutex
+  // lock ~5x slower (56 ns vs 11 ns measured); the engine's hot paths take such locks.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (argc < 2) {
     PrintUsage(stderr);
     return 2;

@@ -87,4 +87,17 @@ void RegisterEngineMetrics(engine::Engine* engine, MetricsRegistry* metrics) {
   });
 }
 
+void AppendRedisMirrorMetrics(const ingest::RedisMirrorStats& stats, std::string* out) {
+  AppendMetric(out, "strata_redis_pushes_total", "counter",
+               "Merchant batches written to the Redis mirror", static_cast<double>(stats.pushes));
+  AppendMetric(out, "strata_redis_errors_total", "counter",
+               "Failed Redis connects or pushes (the mirror retries)",
+               static_cast<double>(stats.errors));
+  AppendMetric(out, "strata_redis_resyncs_total", "counter",
+               "Full pushes of every merchant after a (re)connect",
+               static_cast<double>(stats.resyncs));
+  AppendMetric(out, "strata_redis_connected", "gauge", "1 while the mirror is connected",
+               stats.connected ? 1 : 0);
+}
+
 }  // namespace strata::server
