@@ -35,6 +35,14 @@ class StoreTarget : public AdminTarget {
   absl::Status Remove(const std::string& merchant) override {
     return store_->RemoveMerchant(merchant);
   }
+  absl::StatusOr<auth::MerchantInfo> ChangeLimits(const std::string& merchant,
+                                                  const auth::LimitsChange& change) override {
+    RETURN_IF_ERROR(store_->ChangeLimits(merchant, change).status());
+    for (auth::MerchantInfo& info : store_->List()) {
+      if (info.merchant == merchant) return std::move(info);
+    }
+    return absl::NotFoundError(absl::StrCat("no merchant \"", merchant, "\""));
+  }
 
  private:
   std::unique_ptr<auth::TenantStore> store_;
@@ -72,6 +80,13 @@ class ServerTarget : public AdminTarget {
     ASSIGN_OR_RETURN(std::string path, MerchantPath(merchant));
     ASSIGN_OR_RETURN(std::string body, Call("DELETE", path, "", 200));
     return auth::ParseRemovedJson(body).status();
+  }
+
+  absl::StatusOr<auth::MerchantInfo> ChangeLimits(const std::string& merchant,
+                                                  const auth::LimitsChange& change) override {
+    ASSIGN_OR_RETURN(std::string path, MerchantPath(merchant));
+    ASSIGN_OR_RETURN(std::string body, Call("PATCH", path, auth::LimitsChangeToJson(change), 200));
+    return auth::ParseMerchantInfoJson(body);
   }
 
  private:

@@ -29,6 +29,9 @@ class AdminTarget {
   virtual absl::StatusOr<auth::Credentials> Rotate(const std::string& merchant,
                                                    RotateWhat what) = 0;
   virtual absl::Status Remove(const std::string& merchant) = 0;
+  // Changes some overrides (TenantStore::ChangeLimits); the merchant as it is afterwards.
+  virtual absl::StatusOr<auth::MerchantInfo> ChangeLimits(const std::string& merchant,
+                                                          const auth::LimitsChange& change) = 0;
 };
 
 // The store in `data_dir` (which must exist). `admin_user` is the server's auth.admin_user:

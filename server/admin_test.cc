@@ -8,10 +8,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/temp_dir.h"
+#include "engine/engine.h"
+#include "engine/merchant_settings.h"
 #include "server/admin_target.h"
 #include "server/auth/admin_json.h"
 #include "server/auth/tenants.h"
+#include "server/base/metrics.h"
 #include "server/commands.h"
+#include "server/http/http_server.h"
 
 namespace strata::server {
 namespace {
@@ -81,6 +85,168 @@ TEST_F(AdminCommandTest, AddPrintsWorkingCredentialsOnce) {
   EXPECT_EQ(principal->limits.statement_timeout_ms, 2000);
   EXPECT_EQ(principal->limits.memory_limit_mb, 128);
   EXPECT_EQ(store->AuthenticateToken(creds.api_token)->merchant, "shop-1");
+}
+
+TEST_F(AdminCommandTest, AddWithProcessingSettings) {
+  AddJson("shop", {"--session-timeout-minutes", "45", "--time-zone", "Europe/Paris",
+                   "--conversion-events", "purchase, signup"});
+  auto store = OpenStore(dir_.path());
+  std::vector<auth::MerchantInfo> list = store->List();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].limits.session_timeout_minutes, 45);
+  EXPECT_EQ(list[0].limits.time_zone, "Europe/Paris");
+  EXPECT_EQ(list[0].limits.conversion_events,
+            (std::vector<std::string>{"purchase", "signup"}));  // spaces trimmed
+  std::shared_ptr<const engine::MerchantSettings> settings =
+      store->ProcessingSettings(engine::MerchantSettings())("shop");
+  EXPECT_EQ(settings->session_timeout_us, 45 * engine::kMicrosPerMinute);
+  EXPECT_EQ(settings->time_zone, "Europe/Paris");
+  EXPECT_TRUE(settings->IsConversion("signup"));
+  store.reset();
+
+  AdminRun bad_zone = Merchant("add", {"m", "--time-zone", "Mars/Olympus"});
+  EXPECT_EQ(bad_zone.exit, 1);
+  EXPECT_THAT(bad_zone.err, HasSubstr("time_zone \"Mars/Olympus\""));
+  AdminRun bad_timeout = Merchant("add", {"m", "--session-timeout-minutes", "0"});
+  EXPECT_EQ(bad_timeout.exit, 1);
+  EXPECT_THAT(bad_timeout.err, HasSubstr("session_timeout_minutes must be 1-10080"));
+  AdminRun not_number = Merchant("add", {"m", "--session-timeout-minutes", "soon"});
+  EXPECT_EQ(not_number.exit, 2);
+  EXPECT_THAT(not_number.err, HasSubstr("--session-timeout-minutes"));
+  AdminRun empty_event = Merchant("add", {"m", "--conversion-events", "a,,b"});
+  EXPECT_EQ(empty_event.exit, 1);
+  EXPECT_THAT(empty_event.err, HasSubstr("conversion_events"));
+  EXPECT_EQ(OpenStore(dir_.path())->List().size(), 1u);
+}
+
+TEST_F(AdminCommandTest, SetChangesSomeSettings) {
+  AddJson("m", {"--max-connections", "4", "--time-zone", "Asia/Tokyo"});
+  AdminRun run = Merchant("set", {"m", "--conversion-events", "signup", "--session-timeout-minutes",
+                                  "90", "--reset", "max-connections"});
+  ASSERT_EQ(run.exit, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "Updated merchant \"m\": session_timeout_minutes=90 time_zone=Asia/Tokyo "
+            "conversion_events=signup\n");
+  AdminRun json = Merchant("set", {"m", "--time-zone=UTC", "--format", "json"});
+  ASSERT_EQ(json.exit, 0) << json.err;
+  absl::StatusOr<auth::MerchantInfo> info = auth::ParseMerchantInfoJson(json.out);
+  ASSERT_TRUE(info.ok()) << info.status() << json.out;
+  EXPECT_EQ(info->limits.time_zone, "UTC");
+  EXPECT_EQ(info->limits.session_timeout_minutes, 90);
+
+  AdminRun list = Merchant("list", {});
+  ASSERT_EQ(list.exit, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("limits and settings"));
+  EXPECT_THAT(list.out,
+              HasSubstr("session_timeout_minutes=90 time_zone=UTC conversion_events=signup\n"));
+
+  auto store = OpenStore(dir_.path());
+  auth::MerchantLimits limits = store->List()[0].limits;
+  EXPECT_FALSE(limits.max_connections.has_value());
+  EXPECT_EQ(limits.conversion_events, std::vector<std::string>{"signup"});
+}
+
+TEST_F(AdminCommandTest, SetErrors) {
+  AddJson("m", {"--time-zone", "Asia/Tokyo"});
+  AdminRun nothing = Merchant("set", {"m"});
+  EXPECT_EQ(nothing.exit, 2);
+  EXPECT_THAT(nothing.err, HasSubstr("nothing to change"));
+  EXPECT_EQ(Merchant("set", {"--time-zone", "UTC"}).exit, 2);  // no NAME
+  AdminRun unknown = Merchant("set", {"nobody", "--time-zone", "UTC"});
+  EXPECT_EQ(unknown.exit, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no merchant \"nobody\""));
+  AdminRun bad_reset = Merchant("set", {"m", "--reset", "colour"});
+  EXPECT_EQ(bad_reset.exit, 1);
+  EXPECT_THAT(bad_reset.err, HasSubstr("unknown limit \"colour\""));
+  AdminRun both = Merchant("set", {"m", "--time-zone", "UTC", "--reset", "time_zone"});
+  EXPECT_EQ(both.exit, 1);
+  EXPECT_THAT(both.err, HasSubstr("both set and reset"));
+  AdminRun bad_zone = Merchant("set", {"m", "--time-zone", "Nowhere"});
+  EXPECT_EQ(bad_zone.exit, 1);
+  EXPECT_THAT(bad_zone.err, HasSubstr("time_zone"));
+  EXPECT_EQ(OpenStore(dir_.path())->List()[0].limits.time_zone, "Asia/Tokyo");
+  AdminRun help = Admin({"merchant", "set", "--help"});
+  EXPECT_EQ(help.exit, 0);
+  EXPECT_THAT(help.out, HasSubstr("--reset"));
+  EXPECT_THAT(help.out, HasSubstr("--conversion-events"));
+}
+
+// `strata admin --server`: the same actions through a running server's admin API.
+class AdminServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine::EngineOptions eo;
+    eo.data_dir = dir_.path();
+    eo.wal_sync = engine::WalSyncMode::kRelaxed;
+    absl::StatusOr<std::unique_ptr<engine::Engine>> engine = engine::Engine::Open(eo);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = *std::move(engine);
+    tenants_ = OpenStore(dir_.path());
+    ASSERT_NE(tenants_, nullptr);
+    http::HttpServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<http::HttpServer>(options, engine_.get(), tenants_.get(), &metrics_);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  void TearDown() override {
+    server_.reset();
+    if (engine_) (void)engine_->Close();
+  }
+
+  AdminRun Merchant(const std::string& action, std::vector<std::string> args) {
+    args.insert(args.begin(), {"merchant", action});
+    args.push_back("--server");
+    args.push_back(absl::StrCat("http://127.0.0.1:", server_->port()));
+    args.push_back("--admin-password=strata");
+    return Admin(args);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<auth::TenantStore> tenants_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+TEST_F(AdminServerTest, AddSetAndListProcessingSettings) {
+  engine::MerchantSettingsProvider provider = tenants_->ProcessingSettings({});
+  AdminRun add = Merchant("add", {"shop", "--time-zone", "Asia/Tokyo", "--conversion-events",
+                                  "purchase,signup", "--max-connections", "3"});
+  ASSERT_EQ(add.exit, 0) << add.err;
+  EXPECT_EQ(provider("shop")->time_zone, "Asia/Tokyo");
+  EXPECT_TRUE(provider("shop")->IsConversion("signup"));
+
+  AdminRun set = Merchant(
+      "set", {"shop", "--session-timeout-minutes", "15", "--reset", "time_zone,max_connections"});
+  ASSERT_EQ(set.exit, 0) << set.err;
+  EXPECT_EQ(set.out,
+            "Updated merchant \"shop\": session_timeout_minutes=15 "
+            "conversion_events=purchase,signup\n");
+  // A running server's engine sees the change at once.
+  EXPECT_EQ(provider("shop")->session_timeout_us, 15 * engine::kMicrosPerMinute);
+  EXPECT_EQ(provider("shop")->time_zone, "UTC");
+  EXPECT_FALSE(tenants_->List()[0].limits.max_connections.has_value());
+
+  AdminRun list = Merchant("list", {"--format", "json"});
+  ASSERT_EQ(list.exit, 0) << list.err;
+  absl::StatusOr<std::vector<auth::MerchantInfo>> merchants = auth::ParseMerchantListJson(list.out);
+  ASSERT_TRUE(merchants.ok()) << merchants.status();
+  ASSERT_EQ(merchants->size(), 1u);
+  EXPECT_EQ((*merchants)[0].limits.session_timeout_minutes, 15);
+  EXPECT_EQ((*merchants)[0].limits.conversion_events,
+            (std::vector<std::string>{"purchase", "signup"}));
+
+  AdminRun bad = Merchant("set", {"shop", "--time-zone", "Nowhere"});
+  EXPECT_EQ(bad.exit, 1);
+  EXPECT_THAT(bad.err, HasSubstr("HTTP 400"));
+  EXPECT_THAT(bad.err, HasSubstr("time_zone"));
+  AdminRun bad_reset = Merchant("set", {"shop", "--reset", "colour"});
+  EXPECT_EQ(bad_reset.exit, 1);
+  EXPECT_THAT(bad_reset.err, HasSubstr("HTTP 400"));
+  AdminRun unknown = Merchant("set", {"nobody", "--time-zone", "UTC"});
+  EXPECT_EQ(unknown.exit, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("HTTP 404"));
 }
 
 TEST_F(AdminCommandTest, AddTableOutput) {

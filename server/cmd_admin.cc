@@ -1,6 +1,6 @@
-// `strata admin merchant add|list|rotate-key|remove`: manage merchants and their
-// credentials, either in a stopped server's data directory (--data-dir) or through a running
-// server's admin API (--server).
+// `strata admin merchant add|list|set|rotate-key|remove`: manage merchants, their
+// credentials and their settings, either in a stopped server's data directory (--data-dir) or
+// through a running server's admin API (--server).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,10 +9,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/status.h"
 #include "server/admin_target.h"
 #include "server/args.h"
 #include "server/auth/admin_json.h"
+#include "server/auth/limits.h"
 #include "server/commands.h"
 
 namespace strata::server {
@@ -22,11 +26,13 @@ constexpr char kOverview[] =
     "usage: strata admin merchant <action> [flags]\n"
     "\n"
     "Manages merchants: who may log in (PG wire, HTTP), with which password, write key\n"
-    "(trackers) and API token (HTTP Bearer), and their query limits.\n"
+    "(trackers) and API token (HTTP Bearer), their query limits and processing settings\n"
+    "(session timeout, time zone, conversion events).\n"
     "\n"
     "actions:\n"
     "  add NAME         add a merchant; prints its new credentials once\n"
-    "  list             list merchants, write keys and limits (no secrets)\n"
+    "  list             list merchants, write keys and settings (no secrets)\n"
+    "  set NAME         change a merchant's limits and processing settings\n"
     "  rotate-key NAME  replace the write key (--password / --token: that instead)\n"
     "  remove NAME      remove a merchant's credentials (its events stay)\n"
     "\n"
@@ -97,8 +103,8 @@ struct TargetFlags {
   }
 };
 
-absl::Status ParseLimit(const std::string& flag, const std::string& text,
-                        std::optional<int64_t>* out) {
+absl::Status ParseInteger(const std::string& flag, const std::string& text,
+                          std::optional<int64_t>* out) {
   if (text.empty()) return absl::OkStatus();
   int64_t v = 0;
   if (!absl::SimpleAtoi(text, &v)) {
@@ -107,6 +113,68 @@ absl::Status ParseLimit(const std::string& flag, const std::string& text,
   *out = v;
   return absl::OkStatus();
 }
+
+// The flags of a merchant's overrides (add, set); "" = not given.
+struct LimitFlags {
+  std::string max_connections, statement_timeout_ms, memory_limit_mb;
+  std::string session_timeout_minutes, time_zone, conversion_events;
+
+  // `defaults`: mention what an unset flag means (add); for set, an unset flag keeps the
+  // merchant's value.
+  void Declare(ArgParser* parser, bool defaults) {
+    auto help = [defaults](const char* what, const char* server_value) {
+      return defaults ? absl::StrCat(what, " (default: ", server_value, ")") : std::string(what);
+    };
+    parser->AddString("max-connections", &max_connections,
+                      help("PG connections of this merchant at most", "the server's"));
+    parser->AddString("statement-timeout-ms", &statement_timeout_ms,
+                      help("statement timeout, 0 = none", "the server's"));
+    parser->AddString("memory-limit-mb", &memory_limit_mb,
+                      help("memory per statement", "the server's"));
+    parser->AddString(
+        "session-timeout-minutes", &session_timeout_minutes,
+        help("inactivity that ends a session, 1-10080", "processing.session_timeout_minutes"));
+    parser->AddString(
+        "time-zone", &time_zone,
+        help("IANA time zone of daily rollups, e.g. Europe/Paris", "processing.time_zone"));
+    parser->AddString("conversion-events", &conversion_events,
+                      help("events that make a session convert, comma-separated, e.g. "
+                           "purchase,signup",
+                           "processing.conversion_events"));
+  }
+
+  bool AnyGiven() const {
+    return !max_connections.empty() || !statement_timeout_ms.empty() || !memory_limit_mb.empty() ||
+           !session_timeout_minutes.empty() || !time_zone.empty() || !conversion_events.empty();
+  }
+
+  // The given flags into *limits; InvalidArgument names a flag whose value is not even of
+  // the right kind (ranges are the store's to check).
+  absl::Status Parse(auth::MerchantLimits* limits) const {
+    std::optional<int64_t> connections;
+    RETURN_IF_ERROR(ParseInteger("max-connections", max_connections, &connections));
+    RETURN_IF_ERROR(
+        ParseInteger("statement-timeout-ms", statement_timeout_ms, &limits->statement_timeout_ms));
+    RETURN_IF_ERROR(ParseInteger("memory-limit-mb", memory_limit_mb, &limits->memory_limit_mb));
+    RETURN_IF_ERROR(ParseInteger("session-timeout-minutes", session_timeout_minutes,
+                                 &limits->session_timeout_minutes));
+    if (connections) {
+      if (*connections < INT32_MIN || *connections > INT32_MAX) {
+        return absl::InvalidArgumentError("--max-connections: out of range");
+      }
+      limits->max_connections = static_cast<int>(*connections);
+    }
+    if (!time_zone.empty()) limits->time_zone = time_zone;
+    if (!conversion_events.empty()) {
+      std::vector<std::string> events;
+      for (absl::string_view event : absl::StrSplit(conversion_events, ',')) {
+        events.emplace_back(absl::StripAsciiWhitespace(event));
+      }
+      limits->conversion_events = std::move(events);
+    }
+    return absl::OkStatus();
+  }
+};
 
 void PrintCredentials(const auth::Credentials& c, const std::string& format, const char* what) {
   if (format == "json") {
@@ -123,17 +191,6 @@ void PrintCredentials(const auth::Credentials& c, const std::string& format, con
   std::printf("%s\n", kNotShownAgain);
 }
 
-std::string LimitsText(const auth::MerchantLimits& limits) {
-  std::string out;
-  auto add = [&](const char* name, int64_t v) {
-    absl::StrAppend(&out, out.empty() ? "" : " ", name, "=", v);
-  };
-  if (limits.max_connections) add("max_connections", *limits.max_connections);
-  if (limits.statement_timeout_ms) add("statement_timeout_ms", *limits.statement_timeout_ms);
-  if (limits.memory_limit_mb) add("memory_limit_mb", *limits.memory_limit_mb);
-  return out.empty() ? "-" : out;
-}
-
 void PrintList(const std::vector<auth::MerchantInfo>& merchants, const std::string& format) {
   if (format == "json") {
     std::printf("%s\n", auth::MerchantListToJson(merchants).c_str());
@@ -145,13 +202,13 @@ void PrintList(const std::vector<auth::MerchantInfo>& merchants, const std::stri
     key_width = std::max(key_width, m.write_key.size());
   }
   std::printf("%-*s  %-*s  %-20s  %s\n", static_cast<int>(name_width), "merchant",
-              static_cast<int>(key_width), "write key", "created (UTC)", "limits");
+              static_cast<int>(key_width), "write key", "created (UTC)", "limits and settings");
   for (const auth::MerchantInfo& m : merchants) {
     std::string created = absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixMicros(m.created_us),
                                            absl::UTCTimeZone());
     std::printf("%-*s  %-*s  %-20s  %s\n", static_cast<int>(name_width), m.merchant.c_str(),
                 static_cast<int>(key_width), m.write_key.c_str(), created.c_str(),
-                LimitsText(m.limits).c_str());
+                auth::LimitsText(m.limits).c_str());
   }
   std::printf("(%zu merchant%s)\n", merchants.size(), merchants.size() == 1 ? "" : "s");
 }
@@ -179,7 +236,8 @@ std::optional<std::string> OneName(const ArgParser& parser, int* exit) {
 
 int RunAdd(const std::vector<std::string>& args) {
   TargetFlags target_flags;
-  std::string password, max_connections, statement_timeout_ms, memory_limit_mb;
+  LimitFlags limit_flags;
+  std::string password;
   ArgParser parser(
       "strata admin merchant add NAME (--data-dir DIR | --server URL) [flags]",
       "Adds merchant NAME (1-64 of [A-Za-z0-9_.-]) and prints its credentials once: the\n"
@@ -187,12 +245,7 @@ int RunAdd(const std::vector<std::string>& args) {
   target_flags.Declare(&parser, /*with_format=*/true);
   parser.AddString("password", &password,
                    "the merchant's password (printable ASCII; default: generated)");
-  parser.AddString("max-connections", &max_connections,
-                   "PG connections of this merchant at most (default: the server's)");
-  parser.AddString("statement-timeout-ms", &statement_timeout_ms,
-                   "statement timeout, 0 = none (default: the server's)");
-  parser.AddString("memory-limit-mb", &memory_limit_mb,
-                   "memory per statement (default: the server's)");
+  limit_flags.Declare(&parser, /*defaults=*/true);
   if (std::optional<int> exit = parser.ParseOrExit(args, "admin merchant add")) return *exit;
   int exit = 0;
   std::optional<std::string> name = OneName(parser, &exit);
@@ -200,25 +253,60 @@ int RunAdd(const std::vector<std::string>& args) {
   auth::AddMerchantRequest request;
   request.merchant = *name;
   request.password = password;
-  std::optional<int64_t> connections;
-  for (absl::Status s :
-       {ParseLimit("max-connections", max_connections, &connections),
-        ParseLimit("statement-timeout-ms", statement_timeout_ms,
-                   &request.limits.statement_timeout_ms),
-        ParseLimit("memory-limit-mb", memory_limit_mb, &request.limits.memory_limit_mb)}) {
-    if (!s.ok()) return UsageError(std::string(s.message()));
-  }
-  if (connections) {
-    if (*connections < INT32_MIN || *connections > INT32_MAX) {
-      return UsageError("--max-connections: out of range");
-    }
-    request.limits.max_connections = static_cast<int>(*connections);
+  if (absl::Status s = limit_flags.Parse(&request.limits); !s.ok()) {
+    return UsageError(std::string(s.message()));
   }
   std::unique_ptr<AdminTarget> target = OpenTarget(target_flags, &exit);
   if (!target) return exit;
   absl::StatusOr<auth::Credentials> creds = target->Add(request);
   if (!creds.ok()) return Fail(creds.status());
   PrintCredentials(*creds, target_flags.format, "Added");
+  return 0;
+}
+
+int RunSet(const std::vector<std::string>& args) {
+  TargetFlags target_flags;
+  LimitFlags limit_flags;
+  std::string reset;
+  ArgParser parser(
+      "strata admin merchant set NAME (--data-dir DIR | --server URL) [flags]",
+      "Changes merchant NAME's limits and processing settings: the flags given take their\n"
+      "values, --reset returns settings to the server's, the others stay. Through --server\n"
+      "the change applies at once: processing settings to data processed from then on.");
+  target_flags.Declare(&parser, /*with_format=*/true);
+  limit_flags.Declare(&parser, /*defaults=*/false);
+  parser.AddString("reset", &reset,
+                   "settings back to the server's value, comma-separated, e.g. "
+                   "time_zone,max_connections");
+  if (std::optional<int> exit = parser.ParseOrExit(args, "admin merchant set")) return *exit;
+  int exit = 0;
+  std::optional<std::string> name = OneName(parser, &exit);
+  if (!name) return exit;
+  auth::LimitsChange change;
+  if (absl::Status s = limit_flags.Parse(&change.set); !s.ok()) {
+    return UsageError(std::string(s.message()));
+  }
+  if (!reset.empty()) {
+    for (absl::string_view field : absl::StrSplit(reset, ',')) {
+      std::string name_of_field(absl::StripAsciiWhitespace(field));
+      // Flag spellings (time-zone) are accepted for the field names (time_zone).
+      std::replace(name_of_field.begin(), name_of_field.end(), '-', '_');
+      change.reset.push_back(std::move(name_of_field));
+    }
+  }
+  if (!limit_flags.AnyGiven() && change.reset.empty()) {
+    return UsageError("nothing to change: give a setting's flag or --reset");
+  }
+  std::unique_ptr<AdminTarget> target = OpenTarget(target_flags, &exit);
+  if (!target) return exit;
+  absl::StatusOr<auth::MerchantInfo> info = target->ChangeLimits(*name, change);
+  if (!info.ok()) return Fail(info.status());
+  if (target_flags.format == "json") {
+    std::printf("%s\n", auth::MerchantInfoToJson(*info).c_str());
+  } else {
+    std::printf("Updated merchant \"%s\": %s\n", info->merchant.c_str(),
+                auth::LimitsText(info->limits).c_str());
+  }
   return 0;
 }
 
@@ -303,6 +391,7 @@ int RunAdmin(const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.begin() + 2, args.end());
   if (action == "add") return RunAdd(rest);
   if (action == "list") return RunList(rest);
+  if (action == "set") return RunSet(rest);
   if (action == "rotate-key") return RunRotate(rest);
   if (action == "remove") return RunRemove(rest);
   return UsageError(absl::StrCat("unknown action '", action, "'"));

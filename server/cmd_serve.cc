@@ -31,7 +31,10 @@
 namespace strata::server {
 namespace {
 
-absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c) {
+// Merchants get the processing.* settings unless `tenants` holds overrides for them; the
+// engine then reads the store, which must outlive it.
+absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c,
+                                                        const auth::TenantStore& tenants) {
   engine::EngineOptions o;
   o.data_dir = c.data_dir;
   o.shards = static_cast<uint32_t>(c.engine.shards);
@@ -51,8 +54,7 @@ absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c) {
     return absl::InvalidArgumentError(
         absl::StrCat("processing.time_zone: unknown time zone ", c.processing.time_zone));
   }
-  std::shared_ptr<const engine::MerchantSettings> shared = std::move(defaults);
-  o.merchant_settings = [shared](std::string_view) { return shared; };
+  o.merchant_settings = tenants.ProcessingSettings(*defaults);
   if (c.engine.compression == "lz4") {
     o.compression = storage::Compression::kLz4;
   } else if (c.engine.compression == "none") {
@@ -196,7 +198,17 @@ int RunServe(const std::vector<std::string>& args) {
   signal(SIGPIPE, SIG_IGN);
 
   const absl::Time started = absl::Now();
-  auto engine_options = EngineOptionsFrom(*config);
+  // The tenant store is opened first and destroyed last: the engine reads the merchants'
+  // processing settings from it.
+  auth::TenantStoreOptions tenant_options;
+  tenant_options.admin_user = config->auth.admin_user;
+  tenant_options.admin_password = config->auth.admin_password;
+  tenant_options.admin_token = config->auth.admin_token;
+  absl::StatusOr<std::unique_ptr<auth::TenantStore>> tenants =
+      auth::TenantStore::Open(config->data_dir, tenant_options);
+  if (!tenants.ok()) return Fail("cannot open the tenant store", tenants.status());
+
+  auto engine_options = EngineOptionsFrom(*config, **tenants);
   if (!engine_options.ok()) return Fail("bad engine settings", engine_options.status());
   absl::StatusOr<std::unique_ptr<engine::Engine>> engine = engine::Engine::Open(*engine_options);
   if (!engine.ok()) return Fail("cannot open the data directory", engine.status());
@@ -210,14 +222,6 @@ int RunServe(const std::vector<std::string>& args) {
   for (const std::string& torn : recovery.torn_tails) {
     Log(LogLevel::kWarn, "truncated a torn log tail").Kv("detail", torn);
   }
-
-  auth::TenantStoreOptions tenant_options;
-  tenant_options.admin_user = config->auth.admin_user;
-  tenant_options.admin_password = config->auth.admin_password;
-  tenant_options.admin_token = config->auth.admin_token;
-  absl::StatusOr<std::unique_ptr<auth::TenantStore>> tenants =
-      auth::TenantStore::Open(config->data_dir, tenant_options);
-  if (!tenants.ok()) return Fail("cannot open the tenant store", tenants.status());
 
   MetricsRegistry metrics;
   RegisterEngineMetrics(engine->get(), &metrics);

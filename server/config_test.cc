@@ -353,7 +353,7 @@ TEST(ConfigTest, PrintedKeysMatchEnvironmentNames) {
     EXPECT_THAT(status.message(), HasSubstr(env + ": " + key + ":")) << status;
     ++keys;
   }
-  EXPECT_EQ(keys, 33);
+  EXPECT_EQ(keys, 44);
 }
 
 TEST(ConfigTest, ProcessEnvironment) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/json_text.h"
 #include "common/status.h"
+#include "server/auth/limits.h"
 
 namespace strata::server::auth {
 namespace {
@@ -13,45 +14,43 @@ absl::Status Invalid(std::string_view what, std::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat(std::string(what), ": ", std::string(reason)));
 }
 
-void AppendLimits(const MerchantLimits& limits, std::string* out) {
-  out->push_back('{');
-  const char* sep = "";
-  if (limits.max_connections) {
-    absl::StrAppend(out, sep, "\"max_connections\":", *limits.max_connections);
-    sep = ",";
-  }
-  if (limits.statement_timeout_ms) {
-    absl::StrAppend(out, sep, "\"statement_timeout_ms\":", *limits.statement_timeout_ms);
-    sep = ",";
-  }
-  if (limits.memory_limit_mb) {
-    absl::StrAppend(out, sep, "\"memory_limit_mb\":", *limits.memory_limit_mb);
-  }
+// The admin API's limits objects may reset a field with null; in an add request that is
+// the same as leaving it out.
+absl::Status ParseLimits(simdjson::dom::element value, std::string_view what,
+                         MerchantLimits* limits, std::vector<std::string>* reset) {
+  std::vector<std::string> ignored;
+  absl::Status status = ParseLimitsJson(value, limits, reset != nullptr ? reset : &ignored);
+  if (!status.ok()) return Invalid(what, std::string(status.message()));
+  return absl::OkStatus();
+}
+
+void AppendMerchantInfo(const MerchantInfo& m, std::string* out) {
+  out->append("{\"merchant\":");
+  AppendJsonString(m.merchant, out);
+  out->append(",\"write_key\":");
+  AppendJsonString(m.write_key, out);
+  absl::StrAppend(out, ",\"created_us\":", m.created_us, ",\"limits\":");
+  AppendLimitsJson(m.limits, out);
   out->push_back('}');
 }
 
-absl::Status ParseLimits(simdjson::dom::element value, std::string_view what,
-                         MerchantLimits* limits) {
-  simdjson::dom::object obj;
-  if (value.get_object().get(obj)) return Invalid(what, "\"limits\" must be an object");
-  for (simdjson::dom::key_value_pair field : obj) {
-    int64_t v = 0;
-    if (field.value.get_int64().get(v)) {
-      return Invalid(what,
-                     absl::StrCat("limit \"", std::string(field.key), "\" must be an integer"));
-    }
-    if (field.key == "max_connections") {
-      if (v < INT32_MIN || v > INT32_MAX) return Invalid(what, "max_connections out of range");
-      limits->max_connections = static_cast<int>(v);
-    } else if (field.key == "statement_timeout_ms") {
-      limits->statement_timeout_ms = v;
-    } else if (field.key == "memory_limit_mb") {
-      limits->memory_limit_mb = v;
-    } else {
-      return Invalid(what, absl::StrCat("unknown limit \"", std::string(field.key), "\""));
-    }
+absl::StatusOr<MerchantInfo> ParseMerchantInfo(simdjson::dom::element item, std::string_view what) {
+  simdjson::dom::object m;
+  if (item.get_object().get(m)) return Invalid(what, "expected objects");
+  MerchantInfo info;
+  std::string_view text;
+  if (m["merchant"].get_string().get(text)) return Invalid(what, "\"merchant\" is missing");
+  info.merchant = std::string(text);
+  if (m["write_key"].get_string().get(text)) return Invalid(what, "\"write_key\" is missing");
+  info.write_key = std::string(text);
+  if (m["created_us"].get_int64().get(info.created_us)) {
+    return Invalid(what, "\"created_us\" is missing");
   }
-  return absl::OkStatus();
+  simdjson::dom::element limits;
+  if (!m["limits"].get(limits)) {
+    RETURN_IF_ERROR(ParseLimits(limits, what, &info.limits, /*reset=*/nullptr));
+  }
+  return info;
 }
 
 absl::StatusOr<simdjson::dom::object> ParseObject(simdjson::dom::parser& parser,
@@ -75,7 +74,7 @@ std::string AddMerchantRequestToJson(const AddMerchantRequest& request) {
     AppendJsonString(request.password, &out);
   }
   out.append(",\"limits\":");
-  AppendLimits(request.limits, &out);
+  AppendLimitsJson(request.limits, &out);
   out.push_back('}');
   return out;
 }
@@ -99,7 +98,7 @@ absl::StatusOr<AddMerchantRequest> ParseAddMerchantRequest(std::string_view json
         return Invalid(kWhat, "\"password\" must be a string");
       request.password = std::string(text);
     } else if (field.key == "limits") {
-      RETURN_IF_ERROR(ParseLimits(field.value, kWhat, &request.limits));
+      RETURN_IF_ERROR(ParseLimits(field.value, kWhat, &request.limits, /*reset=*/nullptr));
     } else {
       return Invalid(kWhat, absl::StrCat("unknown field \"", std::string(field.key), "\""));
     }
@@ -145,18 +144,57 @@ absl::StatusOr<Credentials> ParseCredentialsJson(std::string_view json) {
   return c;
 }
 
+std::string LimitsChangeToJson(const LimitsChange& change) {
+  std::string out = "{\"limits\":";
+  AppendLimitsJson(change.set, &out);
+  out.pop_back();  // '}'
+  for (const std::string& name : change.reset) {
+    if (out.back() != '{') out.push_back(',');
+    AppendJsonString(name, &out);
+    out.append(":null");
+  }
+  out.append("}}");
+  return out;
+}
+
+absl::StatusOr<LimitsChange> ParseLimitsChangeJson(std::string_view json) {
+  constexpr std::string_view kWhat = "limits change";
+  simdjson::dom::parser parser;
+  ASSIGN_OR_RETURN(simdjson::dom::object obj, ParseObject(parser, json, kWhat));
+  LimitsChange change;
+  bool has_limits = false;
+  for (simdjson::dom::key_value_pair field : obj) {
+    if (field.key != "limits") {
+      return Invalid(kWhat, absl::StrCat("unknown field \"", std::string(field.key), "\""));
+    }
+    RETURN_IF_ERROR(ParseLimits(field.value, kWhat, &change.set, &change.reset));
+    has_limits = true;
+  }
+  if (!has_limits) return Invalid(kWhat, "\"limits\" is required");
+  return change;
+}
+
+std::string MerchantInfoToJson(const MerchantInfo& merchant) {
+  std::string out;
+  AppendMerchantInfo(merchant, &out);
+  return out;
+}
+
+absl::StatusOr<MerchantInfo> ParseMerchantInfoJson(std::string_view json) {
+  constexpr std::string_view kWhat = "merchant";
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (simdjson::error_code err = parser.parse(json.data(), json.size()).get(doc)) {
+    return Invalid(kWhat, absl::StrCat("invalid JSON: ", simdjson::error_message(err)));
+  }
+  return ParseMerchantInfo(doc, kWhat);
+}
+
 std::string MerchantListToJson(const std::vector<MerchantInfo>& merchants) {
   std::string out = "{\"merchants\":[";
   for (size_t i = 0; i < merchants.size(); ++i) {
-    const MerchantInfo& m = merchants[i];
     if (i > 0) out.push_back(',');
-    out.append("{\"merchant\":");
-    AppendJsonString(m.merchant, &out);
-    out.append(",\"write_key\":");
-    AppendJsonString(m.write_key, &out);
-    absl::StrAppend(&out, ",\"created_us\":", m.created_us, ",\"limits\":");
-    AppendLimits(m.limits, &out);
-    out.push_back('}');
+    AppendMerchantInfo(merchants[i], &out);
   }
   out.append("]}");
   return out;
@@ -170,19 +208,7 @@ absl::StatusOr<std::vector<MerchantInfo>> ParseMerchantListJson(std::string_view
   if (obj["merchants"].get_array().get(items)) return Invalid(kWhat, "\"merchants\" is missing");
   std::vector<MerchantInfo> out;
   for (simdjson::dom::element item : items) {
-    simdjson::dom::object m;
-    if (item.get_object().get(m)) return Invalid(kWhat, "expected objects");
-    MerchantInfo info;
-    std::string_view text;
-    if (m["merchant"].get_string().get(text)) return Invalid(kWhat, "\"merchant\" is missing");
-    info.merchant = std::string(text);
-    if (m["write_key"].get_string().get(text)) return Invalid(kWhat, "\"write_key\" is missing");
-    info.write_key = std::string(text);
-    if (m["created_us"].get_int64().get(info.created_us)) {
-      return Invalid(kWhat, "\"created_us\" is missing");
-    }
-    simdjson::dom::element limits;
-    if (!m["limits"].get(limits)) RETURN_IF_ERROR(ParseLimits(limits, kWhat, &info.limits));
+    ASSIGN_OR_RETURN(MerchantInfo info, ParseMerchantInfo(item, kWhat));
     out.push_back(std::move(info));
   }
   return out;

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace strata::server::auth {
 namespace {
 
@@ -44,6 +46,79 @@ TEST(AdminJsonTest, BadAddRequests) {
   }
   EXPECT_THAT(ParseAddMerchantRequest(R"({"merchant":"m","extra":1})").status().message(),
               HasSubstr("unknown field \"extra\""));
+}
+
+TEST(AdminJsonTest, AddRequestWithProcessingSettings) {
+  AddMerchantRequest request;
+  request.merchant = "m";
+  request.limits.session_timeout_minutes = 60;
+  request.limits.time_zone = "Europe/Paris";
+  request.limits.conversion_events = std::vector<std::string>{"purchase", "signup"};
+  std::string json = AddMerchantRequestToJson(request);
+  EXPECT_EQ(json,
+            R"({"merchant":"m","limits":{"session_timeout_minutes":60,"time_zone":"Europe/Paris",)"
+            R"("conversion_events":["purchase","signup"]}})");
+  absl::StatusOr<AddMerchantRequest> back = ParseAddMerchantRequest(json);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->limits.session_timeout_minutes, 60);
+  EXPECT_EQ(back->limits.time_zone, "Europe/Paris");
+  EXPECT_EQ(back->limits.conversion_events, (std::vector<std::string>{"purchase", "signup"}));
+  // null = not set, for a new merchant.
+  absl::StatusOr<AddMerchantRequest> nulls =
+      ParseAddMerchantRequest(R"({"merchant":"m","limits":{"time_zone":null}})");
+  ASSERT_TRUE(nulls.ok());
+  EXPECT_FALSE(nulls->limits.time_zone.has_value());
+  EXPECT_FALSE(
+      ParseAddMerchantRequest(R"({"merchant":"m","limits":{"conversion_events":"x"}})").ok());
+}
+
+TEST(AdminJsonTest, LimitsChangeRoundTrip) {
+  LimitsChange change;
+  change.set.time_zone = "Asia/Tokyo";
+  change.set.max_connections = 3;
+  change.reset = {"conversion_events", "memory_limit_mb"};
+  std::string json = LimitsChangeToJson(change);
+  EXPECT_EQ(json, R"({"limits":{"max_connections":3,"time_zone":"Asia/Tokyo",)"
+                  R"("conversion_events":null,"memory_limit_mb":null}})");
+  absl::StatusOr<LimitsChange> back = ParseLimitsChangeJson(json);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->set.time_zone, "Asia/Tokyo");
+  EXPECT_EQ(back->set.max_connections, 3);
+  EXPECT_EQ(back->reset, (std::vector<std::string>{"conversion_events", "memory_limit_mb"}));
+
+  LimitsChange reset_only;
+  reset_only.reset = {"time_zone"};
+  EXPECT_EQ(LimitsChangeToJson(reset_only), R"({"limits":{"time_zone":null}})");
+  EXPECT_EQ(LimitsChangeToJson({}), R"({"limits":{}})");
+  EXPECT_TRUE(ParseLimitsChangeJson(R"({"limits":{}})").ok());
+  for (const char* bad : {"", "{}", "[]", R"({"limits":{},"x":1})", R"({"limits":{"zone":"UTC"}})",
+                          R"({"limits":{"time_zone":5}})"}) {
+    EXPECT_EQ(ParseLimitsChangeJson(bad).status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+TEST(AdminJsonTest, MerchantInfoRoundTrip) {
+  MerchantInfo info;
+  info.merchant = "m";
+  info.write_key = "wk_m";
+  info.created_us = 7;
+  info.limits.session_timeout_minutes = 15;
+  info.limits.conversion_events = std::vector<std::string>{"buy"};
+  std::string json = MerchantInfoToJson(info);
+  EXPECT_EQ(json, R"({"merchant":"m","write_key":"wk_m","created_us":7,"limits":)"
+                  R"({"session_timeout_minutes":15,"conversion_events":["buy"]}})");
+  absl::StatusOr<MerchantInfo> back = ParseMerchantInfoJson(json);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->merchant, "m");
+  EXPECT_EQ(back->limits.session_timeout_minutes, 15);
+  EXPECT_EQ(back->limits.conversion_events, std::vector<std::string>{"buy"});
+  absl::StatusOr<std::vector<MerchantInfo>> list =
+      ParseMerchantListJson(absl::StrCat("{\"merchants\":[", json, "]}"));
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ((*list)[0].limits.conversion_events, std::vector<std::string>{"buy"});
+  EXPECT_FALSE(ParseMerchantInfoJson(R"({"merchant":"m"})").ok());
+  EXPECT_FALSE(ParseMerchantInfoJson("nope").ok());
 }
 
 TEST(AdminJsonTest, CredentialsOmitWhatWasNotSet) {

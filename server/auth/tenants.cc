@@ -15,8 +15,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status.h"
+#include "server/auth/limits.h"
 #include "server/auth/scram_internal.h"
 #include "server/auth/tenants_file.h"
+#include "server/base/log.h"
 #include "storage/file.h"
 
 namespace strata::server::auth {
@@ -24,6 +26,7 @@ namespace strata::server::auth {
 using tenants_file::MerchantRecord;
 
 struct TenantStore::Tables {
+  uint64_t generation = 1;  // the loaded file's; +1 per published change
   absl::flat_hash_map<std::string, MerchantRecord> merchants;
   absl::flat_hash_map<std::string, std::string> write_keys;  // write key -> merchant
   absl::flat_hash_map<std::string, std::string> tokens;      // SHA-256 of token -> merchant
@@ -43,6 +46,58 @@ struct TenantStore::Tables {
     tokens.erase(it->second.api_token_sha256);
     merchants.erase(it);
   }
+};
+
+// The processing settings of the merchants with overrides, resolved against one set of
+// defaults; rebuilt on the first lookup after the tables change.
+class TenantStore::SettingsCache {
+ public:
+  SettingsCache(const TenantStore* store, const engine::MerchantSettings& defaults)
+      : store_(store), defaults_(std::make_shared<const engine::MerchantSettings>(defaults)) {}
+
+  std::shared_ptr<const engine::MerchantSettings> Get(std::string_view merchant) {
+    const uint64_t generation = store_->tables()->generation;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      if (generation <= built_generation_) return Find(merchant);
+    }
+    absl::MutexLock lock(&mu_);
+    // Another thread may have rebuilt meanwhile, from these tables or newer ones.
+    if (built_generation_ < generation) Rebuild();
+    return Find(merchant);
+  }
+
+ private:
+  std::shared_ptr<const engine::MerchantSettings> Find(std::string_view merchant) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    auto it = by_merchant_.find(absl::string_view(merchant.data(), merchant.size()));
+    return it == by_merchant_.end() ? defaults_ : it->second;
+  }
+
+  void Rebuild() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::shared_ptr<const Tables> tables = store_->tables();
+    by_merchant_.clear();
+    for (const auto& [name, record] : tables->merchants) {
+      if (!HasProcessingOverrides(record.limits)) continue;
+      bool bad_zone = false;
+      by_merchant_[name] = std::make_shared<const engine::MerchantSettings>(
+          ProcessingSettingsOf(*defaults_, record.limits, &bad_zone));
+      if (bad_zone) {
+        Log(LogLevel::kWarn, "a merchant's time zone is unknown here; using the default")
+            .Kv("merchant", name)
+            .Kv("time_zone", *record.limits.time_zone)
+            .Kv("default", defaults_->time_zone);
+      }
+    }
+    built_generation_ = tables->generation;
+  }
+
+  const TenantStore* const store_;
+  const std::shared_ptr<const engine::MerchantSettings> defaults_;
+  absl::Mutex mu_;
+  uint64_t built_generation_ ABSL_GUARDED_BY(mu_) = 0;  // 0 = not built (tables start at 1)
+  absl::flat_hash_map<std::string, std::shared_ptr<const engine::MerchantSettings>> by_merchant_
+      ABSL_GUARDED_BY(mu_);
 };
 
 namespace {
@@ -128,7 +183,7 @@ absl::StatusOr<int> LockStore(const std::string& dir) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the tenant store of ", dir, " is in use by another Strata process (", holder,
         "), such as a running `strata serve`; manage merchants through that server instead: "
-        "strata admin merchant ... --server http://HOST:PORT --user ADMIN --password ..."));
+        "strata admin merchant ... --server http://HOST:PORT --user ADMIN --admin-password ..."));
   }
   // Only a hint for the message above, so a failure to write it is ignored.
   std::string pid = absl::StrCat(::getpid(), "\n");
@@ -206,6 +261,7 @@ std::shared_ptr<const TenantStore::Tables> TenantStore::tables() const {
 absl::Status TenantStore::Update(const std::function<absl::Status(Tables&)>& change) {
   absl::MutexLock update(&update_mu_);
   auto next = std::make_shared<Tables>(*tables());
+  ++next->generation;
   RETURN_IF_ERROR(change(*next));
   std::vector<const MerchantRecord*> sorted;
   sorted.reserve(next->merchants.size());
@@ -225,7 +281,7 @@ absl::StatusOr<Credentials> TenantStore::AddMerchant(const std::string& merchant
                                                      const MerchantLimits& limits) {
   RETURN_IF_ERROR(ValidateMerchantName(merchant, options_.admin_user));
   if (!password.empty()) RETURN_IF_ERROR(ValidatePassword(password, "the password"));
-  RETURN_IF_ERROR(tenants_file::ValidateLimits(limits));
+  RETURN_IF_ERROR(ValidateLimits(limits));
   Credentials creds;
   creds.merchant = merchant;
   creds.password = password.empty() ? NewSecretText() : password;
@@ -301,13 +357,33 @@ absl::StatusOr<Credentials> TenantStore::RotateApiToken(const std::string& merch
 }
 
 absl::Status TenantStore::SetLimits(const std::string& merchant, const MerchantLimits& limits) {
-  RETURN_IF_ERROR(tenants_file::ValidateLimits(limits));
+  RETURN_IF_ERROR(ValidateLimits(limits));
   return Update([&](Tables& t) {
     auto it = t.merchants.find(merchant);
     if (it == t.merchants.end()) return UnknownMerchant(merchant);
     it->second.limits = limits;
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<MerchantLimits> TenantStore::ChangeLimits(const std::string& merchant,
+                                                         const LimitsChange& change) {
+  // The new values are checked here, outside the update lock (loading a time zone reads
+  // tzdata); the merged result only for its names, as a stored zone is not re-loaded.
+  RETURN_IF_ERROR(ValidateLimits(change.set));
+  MerchantLimits result;
+  absl::Status status = Update([&](Tables& t) {
+    auto it = t.merchants.find(merchant);
+    if (it == t.merchants.end()) return UnknownMerchant(merchant);
+    MerchantLimits limits = it->second.limits;
+    RETURN_IF_ERROR(ApplyLimitsChange(change, &limits));
+    RETURN_IF_ERROR(ValidateLimits(limits, ZoneCheck::kNameOnly));
+    it->second.limits = limits;
+    result = std::move(limits);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
 }
 
 absl::Status TenantStore::RemoveMerchant(const std::string& merchant) {
@@ -319,6 +395,12 @@ absl::Status TenantStore::RemoveMerchant(const std::string& merchant) {
   absl::MutexLock lock(&cache_mu_);
   password_cache_.erase(merchant);
   return absl::OkStatus();
+}
+
+engine::MerchantSettingsProvider TenantStore::ProcessingSettings(
+    const engine::MerchantSettings& defaults) const {
+  auto cache = std::make_shared<SettingsCache>(this, defaults);
+  return [cache](std::string_view merchant) { return cache->Get(merchant); };
 }
 
 std::vector<MerchantInfo> TenantStore::List() const {

@@ -34,15 +34,30 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/merchant_settings.h"
 #include "server/auth/scram.h"
 
 namespace strata::server::auth {
 
-// Per-merchant overrides of the server-wide query limits; unset = the server's value.
+// Per-merchant overrides of server-wide settings; unset = the server's value. The query
+// limits override query.* / pg.*; the processing settings override processing.* (they
+// become the merchant's engine::MerchantSettings, see ProcessingSettings). Rules:
+// server/auth/limits.h ValidateLimits.
 struct MerchantLimits {
   std::optional<int> max_connections;
   std::optional<int64_t> statement_timeout_ms;
   std::optional<int64_t> memory_limit_mb;
+  std::optional<int64_t> session_timeout_minutes;
+  std::optional<std::string> time_zone;  // IANA name
+  std::optional<std::vector<std::string>> conversion_events;
+};
+
+// A change of some of a merchant's overrides (`strata admin merchant set`, PATCH in the
+// admin API): the fields set in `set` take those values, the fields named in `reset`
+// (limits.h kLimitNames) return to the server's value, the others keep theirs.
+struct LimitsChange {
+  MerchantLimits set;
+  std::vector<std::string> reset;
 };
 
 struct Principal {
@@ -94,7 +109,11 @@ class TenantStore {
   absl::StatusOr<Credentials> RotatePassword(const std::string& merchant,
                                              const std::string& password = "");
   absl::StatusOr<Credentials> RotateApiToken(const std::string& merchant);
+  // SetLimits replaces all overrides; ChangeLimits applies `change` atomically and returns
+  // the merchant's resulting overrides. NotFound / InvalidArgument (limits.h rules).
   absl::Status SetLimits(const std::string& merchant, const MerchantLimits& limits);
+  absl::StatusOr<MerchantLimits> ChangeLimits(const std::string& merchant,
+                                              const LimitsChange& change);
   absl::Status RemoveMerchant(const std::string& merchant);
   std::vector<MerchantInfo> List() const;  // sorted by merchant
 
@@ -116,8 +135,20 @@ class TenantStore {
 
   const std::string& admin_user() const { return options_.admin_user; }
 
+  // The engine's view of the merchants' processing overrides: a thread-safe provider that
+  // gives a merchant its session_timeout_minutes / time_zone / conversion_events on top of
+  // `defaults` (the processing.* configuration), and `defaults` to merchants without
+  // overrides or unknown to the store. Changes apply from the next call. A call takes two
+  // reader locks and copies a shared_ptr, without allocating, except the first call after a
+  // change, which rebuilds the overridden merchants' settings. The provider holds a pointer
+  // to this store: the store must outlive every use of the provider (open it before the
+  // engine, destroy it after).
+  engine::MerchantSettingsProvider ProcessingSettings(
+      const engine::MerchantSettings& defaults) const;
+
  private:
-  struct Tables;  // merchants and their indexes; immutable once published
+  struct Tables;        // merchants and their indexes; immutable once published
+  class SettingsCache;  // behind ProcessingSettings
   explicit TenantStore(TenantStoreOptions options);
   absl::Status Load();
   std::shared_ptr<const Tables> tables() const;

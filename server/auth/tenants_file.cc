@@ -11,6 +11,7 @@
 #include "common/crc32c.h"
 #include "common/json_text.h"
 #include "common/status.h"
+#include "server/auth/limits.h"
 
 namespace strata::server::auth::tenants_file {
 namespace {
@@ -18,23 +19,6 @@ namespace {
 constexpr std::string_view kChecksumPrefix = "crc32c ";
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-void AppendLimits(const MerchantLimits& limits, std::string* out) {
-  out->append("{");
-  const char* sep = "";
-  if (limits.max_connections) {
-    absl::StrAppend(out, sep, "\"max_connections\":", *limits.max_connections);
-    sep = ",";
-  }
-  if (limits.statement_timeout_ms) {
-    absl::StrAppend(out, sep, "\"statement_timeout_ms\":", *limits.statement_timeout_ms);
-    sep = ",";
-  }
-  if (limits.memory_limit_mb) {
-    absl::StrAppend(out, sep, "\"memory_limit_mb\":", *limits.memory_limit_mb);
-  }
-  out->append("}");
-}
 
 // Decoding errors carry the file and, when known, the merchant record's position.
 class Decoder {
@@ -59,7 +43,7 @@ class Decoder {
     if (doc.get_object().get(root)) return Damaged("expected a JSON object");
     int64_t version = 0;
     if (root["version"].get_int64().get(version)) return Damaged("missing \"version\"");
-    if (version != kFormatVersion) {
+    if (version < 1 || version > kFormatVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
           path_, ": format version ", version, " is not known to this Strata (which writes ",
           kFormatVersion, "); use the Strata release that wrote it"));
@@ -136,7 +120,9 @@ class Decoder {
         r.api_token_sha256 = absl::HexStringToBytes(AsAbsl(text));
         seen_token = true;
       } else if (key == "limits") {
-        RETURN_IF_ERROR(DecodeLimits(field.value, &r.limits));
+        if (absl::Status s = ParseLimitsJson(field.value, &r.limits, /*reset=*/nullptr); !s.ok()) {
+          return Damaged(std::string(s.message()));
+        }
       } else {
         return Damaged(absl::StrCat("unknown field \"", AsAbsl(key), "\""));
       }
@@ -144,29 +130,10 @@ class Decoder {
     if (!seen_name || !seen_secret || !seen_key || !seen_token) {
       return Damaged("missing one of merchant, password, write_key, api_token_sha256");
     }
-    if (absl::Status s = ValidateLimits(r.limits); !s.ok())
+    if (absl::Status s = ValidateLimits(r.limits, ZoneCheck::kNameOnly); !s.ok()) {
       return Damaged(std::string(s.message()));
-    return r;
-  }
-
-  absl::Status DecodeLimits(simdjson::dom::element value, MerchantLimits* limits) const {
-    simdjson::dom::object obj;
-    if (value.get_object().get(obj)) return Damaged("bad \"limits\"");
-    for (simdjson::dom::key_value_pair field : obj) {
-      int64_t v = 0;
-      if (field.value.get_int64().get(v)) return Damaged("bad limit value");
-      if (field.key == "max_connections") {
-        if (v > INT32_MAX || v < INT32_MIN) return Damaged("bad max_connections");
-        limits->max_connections = static_cast<int>(v);
-      } else if (field.key == "statement_timeout_ms") {
-        limits->statement_timeout_ms = v;
-      } else if (field.key == "memory_limit_mb") {
-        limits->memory_limit_mb = v;
-      } else {
-        return Damaged(absl::StrCat("unknown limit \"", AsAbsl(field.key), "\""));
-      }
     }
-    return absl::OkStatus();
+    return r;
   }
 
   const std::string& path_;
@@ -186,23 +153,11 @@ bool IsValidMerchantName(std::string_view name) {
   return true;
 }
 
-absl::Status ValidateLimits(const MerchantLimits& limits) {
-  if (limits.max_connections &&
-      (*limits.max_connections < 1 || *limits.max_connections > 1'000'000)) {
-    return absl::InvalidArgumentError("max_connections must be 1-1000000");
-  }
-  if (limits.statement_timeout_ms && *limits.statement_timeout_ms < 0) {
-    return absl::InvalidArgumentError("statement_timeout_ms must be >= 0 (0 = none)");
-  }
-  if (limits.memory_limit_mb &&
-      (*limits.memory_limit_mb < 1 || *limits.memory_limit_mb > (int64_t{1} << 30))) {
-    return absl::InvalidArgumentError("memory_limit_mb must be positive");
-  }
-  return absl::OkStatus();
-}
-
 std::string Encode(const std::vector<const MerchantRecord*>& merchants) {
-  std::string out = absl::StrCat("{\"version\":", kFormatVersion, ",\"merchants\":[\n");
+  bool processing = false;
+  for (const MerchantRecord* r : merchants) processing |= HasProcessingOverrides(r->limits);
+  std::string out =
+      absl::StrCat("{\"version\":", processing ? kFormatVersion : 1, ",\"merchants\":[\n");
   for (size_t i = 0; i < merchants.size(); ++i) {
     const MerchantRecord& r = *merchants[i];
     out.append("{\"merchant\":");
@@ -213,7 +168,7 @@ std::string Encode(const std::vector<const MerchantRecord*>& merchants) {
     AppendJsonString(r.write_key, &out);
     absl::StrAppend(&out, ",\"api_token_sha256\":\"",
                     absl::BytesToHexString(AsAbsl(r.api_token_sha256)), "\",\"limits\":");
-    AppendLimits(r.limits, &out);
+    AppendLimitsJson(r.limits, &out);
     out.append(i + 1 < merchants.size() ? "},\n" : "}\n");
   }
   out.append("]}\n");

@@ -16,7 +16,9 @@
 
 namespace strata::server::auth::tenants_file {
 
-inline constexpr int kFormatVersion = 1;
+// Version 2 adds the processing settings to "limits"; a file is written as version 1 while
+// no merchant has any, so older releases still read it.
+inline constexpr int kFormatVersion = 2;
 
 // One merchant as stored.
 struct MerchantRecord {
@@ -35,10 +37,6 @@ std::string Encode(const std::vector<const MerchantRecord*>& merchants);
 // or a record that breaks the rules (bad name, duplicate name or write key, bad secret);
 // FailedPrecondition for a format version this build does not know.
 absl::StatusOr<std::vector<MerchantRecord>> Decode(std::string_view bytes, const std::string& path);
-
-// InvalidArgument naming the limit unless: max_connections 1-1000000, statement_timeout_ms
-// >= 0 (0 = none), memory_limit_mb >= 1.
-absl::Status ValidateLimits(const MerchantLimits& limits);
 
 // The merchant id rule of the event decoder, 1-64 characters of [A-Za-z0-9_.-], except
 // "." and "..", which would be path segments in the admin API's URLs.

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/crc32c.h"
@@ -284,6 +285,186 @@ TEST(TenantStoreTest, PersistsAcrossReopen) {
   EXPECT_FALSE(store->FindUser("gone").has_value());
 }
 
+MerchantLimits ProcessingLimits(int64_t timeout_minutes, std::string zone,
+                                std::vector<std::string> events) {
+  MerchantLimits limits;
+  limits.session_timeout_minutes = timeout_minutes;
+  limits.time_zone = std::move(zone);
+  limits.conversion_events = std::move(events);
+  return limits;
+}
+
+TEST(TenantStoreTest, ProcessingSettingsPersist) {
+  TempDir dir;
+  const std::string path = dir.File("tenants.json");
+  {
+    auto store = OpenStore(dir.path());
+    ASSERT_TRUE(store->AddMerchant("plain", "", Limits(3)).ok());
+    // Without processing settings the file stays readable by older releases.
+    EXPECT_THAT(*storage::ReadFileToString(path), ::testing::StartsWith("{\"version\":1,"));
+    ASSERT_TRUE(
+        store->AddMerchant("shop", "", ProcessingLimits(45, "Europe/Paris", {"purchase", "signup"}))
+            .ok());
+    EXPECT_THAT(*storage::ReadFileToString(path), ::testing::StartsWith("{\"version\":2,"));
+    EXPECT_THAT(*storage::ReadFileToString(path),
+                HasSubstr(R"("limits":{"session_timeout_minutes":45,"time_zone":"Europe/Paris",)"
+                          R"("conversion_events":["purchase","signup"]})"));
+  }
+  auto store = OpenStore(dir.path());
+  std::vector<MerchantInfo> list = store->List();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].limits.max_connections, 3);
+  EXPECT_FALSE(list[0].limits.time_zone.has_value());
+  EXPECT_EQ(list[1].limits.session_timeout_minutes, 45);
+  EXPECT_EQ(list[1].limits.time_zone, "Europe/Paris");
+  EXPECT_EQ(list[1].limits.conversion_events, (std::vector<std::string>{"purchase", "signup"}));
+  EXPECT_EQ(store->FindUser("shop")->principal.limits.time_zone, "Europe/Paris");
+
+  // Removing the last processing settings writes version 1 again.
+  ASSERT_TRUE(store->SetLimits("shop", {}).ok());
+  EXPECT_THAT(*storage::ReadFileToString(path), ::testing::StartsWith("{\"version\":1,"));
+}
+
+TEST(TenantStoreTest, ProcessingSettingsAreValidated) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  for (const MerchantLimits& bad :
+       {ProcessingLimits(0, "UTC", {"purchase"}), ProcessingLimits(10081, "UTC", {"purchase"}),
+        ProcessingLimits(30, "Atlantis/Capital", {"purchase"}), ProcessingLimits(30, "UTC", {}),
+        ProcessingLimits(30, "UTC", {std::string(65, 'x')})}) {
+    EXPECT_EQ(store->AddMerchant("m", "", bad).status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  EXPECT_TRUE(store->List().empty());
+  ASSERT_TRUE(store->AddMerchant("m").ok());
+  EXPECT_EQ(store->SetLimits("m", ProcessingLimits(30, "Atlantis/Capital", {"x"})).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(TenantStoreTest, ChangeLimits) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  MerchantLimits initial = ProcessingLimits(45, "Europe/Paris", {"purchase"});
+  initial.max_connections = 4;
+  ASSERT_TRUE(store->AddMerchant("m", "", initial).ok());
+
+  LimitsChange change;
+  change.set.time_zone = "Asia/Tokyo";
+  change.set.memory_limit_mb = 64;
+  change.reset = {"max_connections", "session_timeout_minutes"};
+  absl::StatusOr<MerchantLimits> changed = store->ChangeLimits("m", change);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->time_zone, "Asia/Tokyo");
+  EXPECT_EQ(changed->memory_limit_mb, 64);
+  EXPECT_FALSE(changed->max_connections.has_value());
+  EXPECT_FALSE(changed->session_timeout_minutes.has_value());
+  EXPECT_EQ(changed->conversion_events, std::vector<std::string>{"purchase"});
+  EXPECT_EQ(store->List()[0].limits.time_zone, "Asia/Tokyo");
+
+  EXPECT_EQ(store->ChangeLimits("nobody", change).status().code(), absl::StatusCode::kNotFound);
+  LimitsChange bad;
+  bad.set.session_timeout_minutes = 0;
+  EXPECT_EQ(store->ChangeLimits("m", bad).status().code(), absl::StatusCode::kInvalidArgument);
+  bad = LimitsChange();
+  bad.reset = {"colour"};
+  EXPECT_EQ(store->ChangeLimits("m", bad).status().code(), absl::StatusCode::kInvalidArgument);
+  bad = LimitsChange();
+  bad.set.time_zone = "Atlantis/Capital";
+  EXPECT_EQ(store->ChangeLimits("m", bad).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->List()[0].limits.time_zone, "Asia/Tokyo");  // refused changes change nothing
+}
+
+TEST(TenantStoreTest, ProcessingSettingsProvider) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  ASSERT_TRUE(store->AddMerchant("plain", "", Limits(2)).ok());
+  ASSERT_TRUE(store->AddMerchant("shop", "", ProcessingLimits(45, "Asia/Tokyo", {"signup"})).ok());
+  MerchantLimits zone_only;
+  zone_only.time_zone = "America/New_York";
+  ASSERT_TRUE(store->AddMerchant("ny", "", zone_only).ok());
+
+  engine::MerchantSettings defaults;
+  defaults.session_timeout_us = 20 * engine::kMicrosPerMinute;
+  defaults.conversion_events = {"purchase", "order"};
+  defaults.time_zone = "Europe/Berlin";
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &defaults.zone));
+  engine::MerchantSettingsProvider provider = store->ProcessingSettings(defaults);
+
+  std::shared_ptr<const engine::MerchantSettings> unknown = provider("nobody");
+  EXPECT_EQ(unknown->session_timeout_us, 20 * engine::kMicrosPerMinute);
+  EXPECT_EQ(unknown->time_zone, "Europe/Berlin");
+  EXPECT_TRUE(unknown->IsConversion("order"));
+  EXPECT_EQ(provider("plain"), unknown);  // no processing overrides: the shared defaults
+
+  std::shared_ptr<const engine::MerchantSettings> shop = provider("shop");
+  EXPECT_EQ(shop->session_timeout_us, 45 * engine::kMicrosPerMinute);
+  EXPECT_EQ(shop->time_zone, "Asia/Tokyo");
+  EXPECT_EQ(absl::ToCivilHour(absl::FromUnixSeconds(0), shop->zone),
+            absl::CivilHour(1970, 1, 1, 9));
+  EXPECT_TRUE(shop->IsConversion("signup"));
+  EXPECT_FALSE(shop->IsConversion("purchase"));
+  EXPECT_EQ(provider("shop"), shop);  // cached: the same object until the tables change
+
+  std::shared_ptr<const engine::MerchantSettings> ny = provider("ny");
+  EXPECT_EQ(ny->time_zone, "America/New_York");
+  EXPECT_EQ(ny->session_timeout_us, 20 * engine::kMicrosPerMinute);  // the rest: defaults
+  EXPECT_TRUE(ny->IsConversion("order"));
+
+  // Changes are visible from the next call.
+  ASSERT_TRUE(store->SetLimits("plain", ProcessingLimits(5, "UTC", {"lead"})).ok());
+  EXPECT_EQ(provider("plain")->session_timeout_us, 5 * engine::kMicrosPerMinute);
+  EXPECT_TRUE(provider("plain")->IsConversion("lead"));
+  LimitsChange change;
+  change.set.conversion_events = std::vector<std::string>{"checkout"};
+  ASSERT_TRUE(store->ChangeLimits("shop", change).ok());
+  EXPECT_TRUE(provider("shop")->IsConversion("checkout"));
+  EXPECT_EQ(provider("shop")->time_zone, "Asia/Tokyo");
+  EXPECT_EQ(shop->conversion_events, std::vector<std::string>{"signup"});  // old copy intact
+  ASSERT_TRUE(store->SetLimits("ny", {}).ok());
+  EXPECT_EQ(provider("ny")->time_zone, "Europe/Berlin");
+  ASSERT_TRUE(store->RemoveMerchant("shop").ok());
+  EXPECT_EQ(provider("shop")->time_zone, "Europe/Berlin");
+
+  // Each provider has its own defaults.
+  engine::MerchantSettingsProvider other = store->ProcessingSettings(engine::MerchantSettings());
+  EXPECT_EQ(other("nobody")->time_zone, "UTC");
+  EXPECT_EQ(other("plain")->time_zone, "UTC");
+  EXPECT_TRUE(other("plain")->IsConversion("lead"));
+}
+
+TEST(TenantStoreTest, ProcessingSettingsProviderUnderConcurrentChanges) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  ASSERT_TRUE(store->AddMerchant("m", "", ProcessingLimits(1, "UTC", {"e"})).ok());
+  engine::MerchantSettingsProvider provider = store->ProcessingSettings(engine::MerchantSettings());
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::atomic<int64_t> calls{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      int64_t last = 0;
+      while (!stop.load()) {
+        int64_t timeout = provider("m")->session_timeout_us / engine::kMicrosPerMinute;
+        // Values only rise (each change raises the timeout), and "other" has the defaults.
+        if (timeout < last ||
+            provider("other")->session_timeout_us != 30 * engine::kMicrosPerMinute) {
+          failures.fetch_add(1);
+        }
+        last = timeout;
+        calls.fetch_add(1);
+      }
+    });
+  }
+  for (int i = 2; i <= 30; ++i) {
+    ASSERT_TRUE(store->SetLimits("m", ProcessingLimits(i, "UTC", {"e"})).ok());
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(calls.load(), 0);
+  EXPECT_EQ(provider("m")->session_timeout_us, 30 * engine::kMicrosPerMinute);
+}
+
 TEST(TenantStoreTest, FileHoldsNoCleartextSecrets) {
   TempDir dir;
   auto store = OpenStore(dir.path());
@@ -370,13 +551,25 @@ TEST(TenantStoreTest, ValidChecksumBadContentIsDataLoss) {
                    "]}\n"),
       absl::StrCat("{\"version\":1,\"merchants\":[",
                    absl::StrReplaceAll(record("a", "k"), {{"\"limits\"", "\"extra\""}}), "]}\n"),
+      absl::StrCat(
+          "{\"version\":2,\"merchants\":[",
+          absl::StrReplaceAll(record("a", "k"), {{"{}", "{\"session_timeout_minutes\":0}"}}),
+          "]}\n"),
+      absl::StrCat("{\"version\":2,\"merchants\":[",
+                   absl::StrReplaceAll(record("a", "k"), {{"{}", "{\"time_zone\":\"../x\"}"}}),
+                   "]}\n"),
+      absl::StrCat("{\"version\":2,\"merchants\":[",
+                   absl::StrReplaceAll(record("a", "k"), {{"{}", "{\"conversion_events\":[]}"}}),
+                   "]}\n"),
+      absl::StrCat("{\"version\":2,\"merchants\":[",
+                   absl::StrReplaceAll(record("a", "k"), {{"{}", "{\"time_zone\":null}"}}), "]}\n"),
   };
   for (const std::string& json : bad) {
     write(json);
     EXPECT_EQ(TenantStore::Open(dir.path(), {}).status().code(), absl::StatusCode::kDataLoss)
         << json;
   }
-  write("{\"version\":2,\"merchants\":[]}\n");
+  write("{\"version\":3,\"merchants\":[]}\n");
   EXPECT_EQ(TenantStore::Open(dir.path(), {}).status().code(),
             absl::StatusCode::kFailedPrecondition);
   write(absl::StrCat("{\"version\":1,\"merchants\":[", record("a", "k"), "]}\n"));
@@ -384,6 +577,23 @@ TEST(TenantStoreTest, ValidChecksumBadContentIsDataLoss) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->MerchantForWriteKey("k"), "a");
   EXPECT_TRUE(store->AuthenticatePassword("a", "x").has_value());
+  store.reset();
+
+  // A zone this machine's tzdata lacks does not make the store unreadable; the provider
+  // falls back to the default zone.
+  write(
+      absl::StrCat("{\"version\":2,\"merchants\":[",
+                   absl::StrReplaceAll(
+                       record("a", "k"),
+                       {{"{}", "{\"time_zone\":\"Nowhere/Gone\",\"session_timeout_minutes\":5}"}}),
+                   "]}\n"));
+  store = OpenStore(dir.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->List()[0].limits.time_zone, "Nowhere/Gone");
+  std::shared_ptr<const engine::MerchantSettings> settings =
+      store->ProcessingSettings(engine::MerchantSettings())("a");
+  EXPECT_EQ(settings->time_zone, "UTC");
+  EXPECT_EQ(settings->session_timeout_us, 5 * engine::kMicrosPerMinute);
 }
 
 TEST(TenantStoreTest, SecondOpenWhileLockedNamesThePid) {

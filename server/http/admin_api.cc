@@ -9,6 +9,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "server/auth/admin_json.h"
+#include "server/auth/limits.h"
 #include "server/http/json_writer.h"
 
 namespace strata::server::http {
@@ -34,30 +36,6 @@ HttpReply MethodNotAllowed(std::string_view allow) {
   return reply;
 }
 
-void AppendLimits(const auth::MerchantLimits& limits, std::string* out) {
-  *out += "{";
-  bool first = true;
-  auto field = [&](std::string_view name, const auto& value) {
-    if (!value.has_value()) return;
-    absl::StrAppend(out, first ? "" : ",", "\"", std::string(name), "\":", *value);
-    first = false;
-  };
-  field("max_connections", limits.max_connections);
-  field("statement_timeout_ms", limits.statement_timeout_ms);
-  field("memory_limit_mb", limits.memory_limit_mb);
-  *out += "}";
-}
-
-void AppendMerchantInfo(const auth::MerchantInfo& info, std::string* out) {
-  *out += "{\"merchant\":";
-  AppendJsonString(info.merchant, out);
-  *out += ",\"write_key\":";
-  AppendJsonString(info.write_key, out);
-  absl::StrAppend(out, ",\"created_us\":", info.created_us, ",\"limits\":");
-  AppendLimits(info.limits, out);
-  *out += "}";
-}
-
 // {"merchant":..} plus the non-empty secrets of `c`, in a fixed order.
 std::string CredentialsJson(const auth::Credentials& c) {
   std::string out = "{\"merchant\":";
@@ -81,35 +59,6 @@ struct MerchantRequest {
   auth::MerchantLimits limits;
 };
 
-std::optional<std::string> ParseLimits(simdjson::dom::element value, auth::MerchantLimits* out) {
-  simdjson::dom::object object;
-  if (value.get_object().get(object)) return "\"limits\" must be an object";
-  for (simdjson::dom::key_value_pair field : object) {
-    std::optional<int64_t> number;
-    if (!field.value.is_null()) {
-      int64_t n = 0;
-      if (field.value.get_int64().get(n) || n < 0) {
-        return absl::StrCat("limits.", std::string(field.key),
-                            " must be a non-negative integer or null");
-      }
-      number = n;
-    }
-    if (field.key == "max_connections") {
-      if (number.has_value() && *number > INT32_MAX) return "limits.max_connections too large";
-      out->max_connections =
-          number.has_value() ? std::optional<int>(static_cast<int>(*number)) : std::nullopt;
-    } else if (field.key == "statement_timeout_ms") {
-      out->statement_timeout_ms = number;
-    } else if (field.key == "memory_limit_mb") {
-      out->memory_limit_mb = number;
-    } else {
-      return absl::StrCat("unknown limit \"", std::string(field.key),
-                          "\" (max_connections, statement_timeout_ms, memory_limit_mb)");
-    }
-  }
-  return std::nullopt;
-}
-
 // Parses `body` (may be empty when nothing is required). An error message on failure.
 std::optional<std::string> ParseMerchantRequest(const std::string& body, bool allow_merchant,
                                                 bool allow_limits, MerchantRequest* out) {
@@ -132,7 +81,11 @@ std::optional<std::string> ParseMerchantRequest(const std::string& body, bool al
       if (field.value.get_string().get(text)) return "\"password\" must be a string";
       out->password = std::string(text);
     } else if (field.key == "limits" && allow_limits) {
-      if (std::optional<std::string> error = ParseLimits(field.value, &out->limits)) return error;
+      // null resets a field: for a new merchant, the same as leaving it out.
+      std::vector<std::string> reset;
+      if (absl::Status s = auth::ParseLimitsJson(field.value, &out->limits, &reset); !s.ok()) {
+        return std::string(s.message());
+      }
     } else {
       return absl::StrCat("unknown field \"", std::string(field.key), "\"");
     }
@@ -157,17 +110,7 @@ HttpReply AdminApi::Handle(const HttpRequest& request) {
   std::string_view rest = std::string_view(request.path).substr(kAdminMerchantsPath.size());
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.empty()) {
-    if (request.method == "GET") {
-      std::string out = "{\"merchants\":[";
-      bool first = true;
-      for (const auth::MerchantInfo& info : tenants_->List()) {
-        if (!first) out += ",";
-        first = false;
-        AppendMerchantInfo(info, &out);
-      }
-      out += "]}";
-      return JsonReply(std::move(out));
-    }
+    if (request.method == "GET") return JsonReply(auth::MerchantListToJson(tenants_->List()));
     if (request.method != "POST") return MethodNotAllowed("GET, POST");
     MerchantRequest add;
     if (std::optional<std::string> error = ParseMerchantRequest(
@@ -185,16 +128,19 @@ HttpReply AdminApi::Handle(const HttpRequest& request) {
   if (parts.size() > 2 || parts[0].empty()) return ErrorReply(404, "no such admin endpoint");
   const std::string merchant = UrlDecode(parts[0]);
   if (parts.size() == 1) {
-    if (request.method == "GET") {
+    if (request.method == "PATCH") {  // then answers like GET
+      absl::StatusOr<auth::LimitsChange> change = auth::ParseLimitsChangeJson(request.body);
+      if (!change.ok()) return ErrorReply(400, std::string(change.status().message()));
+      absl::Status s = tenants_->ChangeLimits(merchant, *change).status();
+      if (!s.ok()) return StatusReply(s);
+    }
+    if (request.method == "GET" || request.method == "PATCH") {
       for (const auth::MerchantInfo& info : tenants_->List()) {
-        if (info.merchant != merchant) continue;
-        std::string out;
-        AppendMerchantInfo(info, &out);
-        return JsonReply(std::move(out));
+        if (info.merchant == merchant) return JsonReply(auth::MerchantInfoToJson(info));
       }
       return ErrorReply(404, absl::StrCat("merchant \"", merchant, "\" does not exist"));
     }
-    if (request.method != "DELETE") return MethodNotAllowed("GET, DELETE");
+    if (request.method != "DELETE") return MethodNotAllowed("GET, PATCH, DELETE");
     if (absl::Status s = tenants_->RemoveMerchant(merchant); !s.ok()) return StatusReply(s);
     std::string out = "{\"removed\":";
     AppendJsonString(merchant, &out);

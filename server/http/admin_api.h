@@ -5,6 +5,8 @@
 //   POST   /api/v1/admin/merchants                     201 {"merchant","password","write_key",
 //          {"merchant":..,"password":..,"limits":{..}}      "api_token"}
 //   GET    /api/v1/admin/merchants/NAME                200 one entry of the list
+//   PATCH  /api/v1/admin/merchants/NAME                200 the entry after the change
+//          {"limits":{"time_zone":"Asia/Tokyo","max_connections":null}}  (null = reset)
 //   DELETE /api/v1/admin/merchants/NAME                200 {"removed":NAME}
 //   POST   /api/v1/admin/merchants/NAME/rotate-key     200 {"merchant","write_key"}
 //   POST   /api/v1/admin/merchants/NAME/rotate-password  200 {"merchant","password"}

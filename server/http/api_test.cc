@@ -189,11 +189,9 @@ TEST(QueryTimeout, StatementTimeoutIs57014) {
             R"(timeout"}})");
   EXPECT_THAT(server.metrics().Render(), HasSubstr("strata_query_api_total{status=\"timeout\"} 1"));
   // A merchant's own limit overrides the server's.
-  ASSERT_TRUE(server.tenants()
-                  .SetLimits("m1", {.max_connections = std::nullopt,
-                                    .statement_timeout_ms = 5000,
-                                    .memory_limit_mb = std::nullopt})
-                  .ok());
+  auth::MerchantLimits limits;
+  limits.statement_timeout_ms = 5000;
+  ASSERT_TRUE(server.tenants().SetLimits("m1", limits).ok());
   r = client->Request("POST", "/api/v1/query", "SELECT count(*) FROM events",
                       {{"Authorization", client::BasicAuthorization("m1", "pw1")}});
   ASSERT_TRUE(r.ok());
@@ -258,6 +256,27 @@ TEST_F(ApiTest, AdminMerchantLifecycle) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 200);
   EXPECT_THAT(r->body, ::testing::StartsWith(R"({"merchant":"m3",)"));
+
+  // PATCH changes the named limits and settings only; null resets one.
+  r = client_->Request(
+      "PATCH", base + "/m3",
+      R"({"limits":{"time_zone":"Asia/Tokyo","conversion_events":["signup"],"memory_limit_mb":null}})",
+      Admin());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_THAT(r->body,
+              HasSubstr(R"("limits":{"statement_timeout_ms":5000,"time_zone":"Asia/Tokyo",)"
+                        R"("conversion_events":["signup"]}})"));
+  EXPECT_EQ(server_.tenants().ProcessingSettings({})("m3")->time_zone, "Asia/Tokyo");
+  for (std::string_view bad : {R"({"limits":{"time_zone":"Nowhere"}})", R"({"limits":{"x":1}})",
+                               R"({"limits":{"session_timeout_minutes":0}})", R"({})", "{"}) {
+    r = client_->Request("PATCH", base + "/m3", bad, Admin());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, 400) << bad << " " << r->body;
+  }
+  r = client_->Request("PATCH", base + "/nobody", R"({"limits":{}})", Admin());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 404);
 
   // rotate-key: the old key stops working at once.
   r = client_->Request("POST", base + "/m3/rotate-key", "", Admin());

@@ -19,6 +19,7 @@
 //                            token or Basic; the merchant scope is the principal's.
 //   /api/v1/admin/merchants  admin only: GET list, POST {"merchant":..,"password":..} add,
 //                            DELETE /api/v1/admin/merchants/NAME remove,
+//                            PATCH /api/v1/admin/merchants/NAME change limits/settings,
 //                            POST /api/v1/admin/merchants/NAME/rotate-key (write key),
 //                            .../rotate-password, .../rotate-token.
 //

@@ -55,6 +55,7 @@ class ControlledEngine : public engine::Engine {
     return inner_->GetSnapshot();
   }
   const engine::Catalog& catalog() const override { return inner_->catalog(); }
+  engine::RealtimeTracker& realtime() override { return inner_->realtime(); }
   const engine::RecoveryReport& recovery_report() const override {
     return inner_->recovery_report();
   }
