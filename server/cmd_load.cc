@@ -246,6 +246,13 @@ int RunLoad(const std::vector<std::string>& args) {
       stderr, "  %llu segments written (%.1f MB), flush time %.2f s, writers stalled %.2f s\n",
       static_cast<unsigned long long>(stats.segments_written), stats.segment_bytes_written / 1e6,
       stats.flush_micros / 1e6, stats.write_stall_micros / 1e6);
+  std::fprintf(stderr,
+               "  processing: %llu sessions, %llu rollup segments (%.1f MB), %.2f s of the flush "
+               "time, %llu late events\n",
+               static_cast<unsigned long long>(stats.sessions_written),
+               static_cast<unsigned long long>(stats.rollup_segments_written),
+               stats.rollup_bytes_written / 1e6, stats.process_micros / 1e6,
+               static_cast<unsigned long long>(stats.late_events));
   if (parsed.rejected > kMaxReportedErrors) {
     std::fprintf(stderr, "(%llu more rejected lines not shown)\n",
                  static_cast<unsigned long long>(parsed.rejected - kMaxReportedErrors));

@@ -21,10 +21,10 @@ struct ClientEvents::Block {
 };
 
 namespace {
-// Room for a typical client on creation (most sessions have at most 8 events), so most
-// never grow, while the block stays under 1 KiB (a small-bin allocation for glibc).
-constexpr size_t kInitialEvents = 8;
-constexpr size_t kInitialRecordBytes = 512;
+// Room for a typical session on creation (a few events); longer ones grow by doubling.
+// A new client's block is then about 450 bytes: held state is kept small.
+constexpr size_t kInitialEvents = 4;
+constexpr size_t kInitialRecordBytes = 320;
 }  // namespace
 
 ClientEvents::Block* ClientEvents::Allocate(size_t cap, size_t bytes_cap) {

@@ -7,7 +7,7 @@
 //     id, client count, then per client (ascending id):
 //       id, client_id (length-prefixed), event count,
 //       per event (sorted by ts, hash): ts (zigzag for the first, then the increase
-//       over the previous event), the event record (sessionizer_state.h)
+//       over the previous event), the event record (event_record.h)
 //   fixed32 masked CRC-32C of all the bytes before it
 // Content hashes are recomputed on decode, which also checks the event order.
 #include <algorithm>
