@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "engine/rollup/rollup.h"
+#include "engine/sessions/session_rows.h"
 
 namespace strata::engine {
 
@@ -45,16 +47,48 @@ struct CodeSet {
   bool Contains(uint32_t c) const { return std::binary_search(codes.begin(), codes.end(), c); }
 };
 
+using SegmentList = std::vector<std::shared_ptr<const SegmentHandle>>;
+
+// What the scanner needs to know about a stored table: its columns, its time column and
+// where a snapshot keeps its segments. Events are also in memtables; the others are not.
+struct TableLayout {
+  const char* name = "";
+  std::vector<storage::ColumnSchema> columns;
+  int time_column = 0;
+  SegmentList Snapshot::*segments = nullptr;
+};
+
+const TableLayout& Layout(ScanTable table) {
+  static const TableLayout* layouts = [] {
+    auto* out = new TableLayout[3];
+    out[0].name = "events";
+    for (const EventColumnDef& d : EventColumns()) {
+      out[0].columns.push_back({d.name, d.type, d.indexed});
+    }
+    out[0].time_column = kColTs;
+    out[0].segments = &Snapshot::segments;
+    out[1] = {"sessions", SessionSchema(), kSesStart, &Snapshot::session_segments};
+    out[2] = {"pageviews", PageviewSchema(), kPvTs, &Snapshot::pageview_segments};
+    return out;
+  }();
+  return layouts[static_cast<int>(table)];
+}
+
 }  // namespace
 
 struct Scanner::Impl {
   std::shared_ptr<const Snapshot> snap;
   ScanSpec spec;
+  const TableLayout* table = nullptr;
+  const SegmentList* segments = nullptr;
+  size_t segment_count = 0;           // 0 unless read_segments
+  size_t memtable_count = 0;          // 0 unless read_memtables (events only)
   std::vector<bool> merchant_wanted;  // by id; empty = all
   size_t source = 0;                  // index into segments, then memtables
 
   // Current segment.
   const storage::SegmentReader* seg = nullptr;
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;  // row ranges to read: [begin, end)
   std::vector<Unit> units;
   size_t next_unit = 0;
   std::vector<CodeSet> code_sets;  // per predicate (kIn only)
@@ -65,7 +99,7 @@ struct Scanner::Impl {
   uint64_t counted_rows = 0;           // count-only rows of this segment not yet returned
   std::vector<size_t> row_predicates;  // predicates the index does not answer: checked per row
   std::vector<int> segment_needed;     // columns to decode for every unit of this segment
-  // Decoded current block, per EventColumn.
+  // Decoded current block, per column of the table.
   std::vector<std::vector<int64_t>> ints;
   std::vector<std::vector<double>> doubles;
   std::vector<const storage::Dictionary*> dicts;
@@ -83,15 +117,17 @@ Scanner::Scanner(std::shared_ptr<const Snapshot> snapshot, ScanSpec spec)
   Impl& s = *impl_;
   s.snap = std::move(snapshot);
   s.spec = std::move(spec);
-  const auto& cols = EventColumns();
+  s.table = &Layout(s.spec.table);
+  const std::vector<storage::ColumnSchema>& cols = s.table->columns;
+  const int ncols = static_cast<int>(cols.size());
   for (int c : s.spec.columns) {
-    if (c < 0 || c >= kNumEventColumns) {
+    if (c < 0 || c >= ncols) {
       status_ = absl::InvalidArgumentError(absl::StrCat("scan: no column ", c));
       return;
     }
   }
   for (const ScanPredicate& p : s.spec.predicates) {
-    if (p.column < 0 || p.column >= kNumEventColumns) {
+    if (p.column < 0 || p.column >= ncols) {
       status_ = absl::InvalidArgumentError(absl::StrCat("scan: no column ", p.column));
       return;
     }
@@ -115,9 +151,14 @@ Scanner::Scanner(std::shared_ptr<const Snapshot> snapshot, ScanSpec spec)
     s.spec.merchants.erase(std::unique(s.spec.merchants.begin(), s.spec.merchants.end()),
                            s.spec.merchants.end());
   }
-  s.ints.resize(kNumEventColumns);
-  s.doubles.resize(kNumEventColumns);
-  s.dicts.resize(kNumEventColumns);
+  s.segments = &(*s.snap.*s.table->segments);
+  if (s.spec.read_segments) s.segment_count = s.segments->size();
+  if (s.spec.read_memtables && s.spec.table == ScanTable::kEvents) {
+    s.memtable_count = s.snap->memtables.size();
+  }
+  s.ints.resize(ncols);
+  s.doubles.resize(ncols);
+  s.dicts.resize(ncols);
 }
 
 Scanner::~Scanner() = default;
@@ -128,10 +169,30 @@ bool Overlaps(int64_t lo1, int64_t hi1, int64_t lo2, int64_t hi2) {
   return lo1 <= hi2 && lo2 <= hi1;
 }
 
+// A segment whose columns are not the table's is damage, not data.
+absl::Status CheckSchema(const TableLayout& table, const storage::SegmentReader& r) {
+  const std::vector<storage::ColumnInfo>& got = r.columns();
+  if (got.size() < table.columns.size()) {
+    return absl::DataLossError(absl::StrCat("segment ", r.path(), ": ", got.size(),
+                                            " columns, the ", table.name, " table has ",
+                                            table.columns.size()));
+  }
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (got[c].schema.type != table.columns[c].type) {
+      return absl::DataLossError(
+          absl::StrCat("segment ", r.path(), ": column ", c, " (", table.columns[c].name, ") is ",
+                       storage::ColumnTypeName(got[c].schema.type), ", the ", table.name,
+                       " table has ", storage::ColumnTypeName(table.columns[c].type)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Prepares a segment: resolves predicates against its dictionaries, computes the row
 // units to visit. Returns false if the whole segment is pruned.
 absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanStats& stats) {
   const storage::SegmentReader& r = h.reader();
+  RETURN_IF_ERROR(CheckSchema(*s.table, r));
   s.seg = &r;
   s.units.clear();
   s.next_unit = 0;
@@ -143,18 +204,25 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
   }
   if (!Overlaps(r.min_ts(), r.max_ts(), s.spec.min_ts, s.spec.max_ts)) return false;
 
-  // Row ranges from the key directory.
-  std::vector<std::pair<uint32_t, uint32_t>> ranges;
-  if (s.spec.merchants.empty()) {
-    ranges.push_back({0, static_cast<uint32_t>(r.row_count())});
+  // Row ranges from the key directory, without the merchants the companion rollup answers
+  // when the scan is the raw remainder of a rollup-answered query.
+  const RollupSegment* rollup = s.spec.skip_rolled_up ? h.rollup() : nullptr;
+  auto add_range = [&](const storage::KeyRange& k) {
+    if (!Overlaps(k.min_ts, k.max_ts, s.spec.min_ts, s.spec.max_ts)) return;
+    if (rollup != nullptr && rollup->Covers(k.key)) return;
+    s.ranges.push_back({k.row_begin, k.row_begin + k.row_count});
+  };
+  s.ranges.clear();
+  if (s.spec.merchants.empty() && rollup == nullptr) {
+    s.ranges.push_back({0, static_cast<uint32_t>(r.row_count())});
+  } else if (s.spec.merchants.empty()) {
+    for (const storage::KeyRange& k : r.keys()) add_range(k);
   } else {
     for (uint32_t m : s.spec.merchants) {
-      const storage::KeyRange* k = r.FindKey(m);
-      if (k == nullptr || !Overlaps(k->min_ts, k->max_ts, s.spec.min_ts, s.spec.max_ts)) continue;
-      ranges.push_back({k->row_begin, k->row_begin + k->row_count});
+      if (const storage::KeyRange* k = r.FindKey(m)) add_range(*k);
     }
   }
-  if (ranges.empty()) return false;
+  if (s.ranges.empty()) return false;
 
   // String predicates become code sets; an empty set means no row can match.
   for (size_t i = 0; i < s.spec.predicates.size(); ++i) {
@@ -201,8 +269,8 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
   }
 
   const uint32_t rpb = r.rows_per_block();
-  const auto& ts_blocks = r.columns()[kColTs].blocks;
-  for (auto [begin, end] : ranges) {
+  const auto& ts_blocks = r.columns()[s.table->time_column].blocks;
+  for (auto [begin, end] : s.ranges) {
     for (uint32_t row = begin; row < end;) {
       size_t block = row / rpb;
       uint32_t block_end = std::min<uint32_t>(end, static_cast<uint32_t>((block + 1) * rpb));
@@ -242,9 +310,10 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
 bool Scanner::Next(ColumnBatch* batch) {
   if (!status_.ok()) return false;
   Impl& s = *impl_;
-  const auto& cols = EventColumns();
-  const size_t nseg = s.snap->segments.size();
-  const size_t nsources = nseg + s.snap->memtables.size();
+  const std::vector<storage::ColumnSchema>& cols = s.table->columns;
+  const int time_column = s.table->time_column;
+  const size_t nseg = s.segment_count;
+  const size_t nsources = nseg + s.memtable_count;
 
   auto prepare_batch = [&]() {
     batch->rows = 0;
@@ -263,7 +332,7 @@ bool Scanner::Next(ColumnBatch* batch) {
     if (s.source < nseg) {
       if (s.seg == nullptr) {
         stats_.segments_total++;
-        auto open = OpenSegment(s, *s.snap->segments[s.source], stats_);
+        auto open = OpenSegment(s, *(*s.segments)[s.source], stats_);
         if (!open.ok()) {
           status_ = open.status();
           return false;
@@ -283,7 +352,7 @@ bool Scanner::Next(ColumnBatch* batch) {
       const Unit u = s.units[s.next_unit++];
       const storage::SegmentReader& r = *s.seg;
       const uint32_t block_begin = static_cast<uint32_t>(u.block * r.rows_per_block());
-      const storage::BlockInfo& ts_block = r.columns()[kColTs].blocks[u.block];
+      const storage::BlockInfo& ts_block = r.columns()[time_column].blocks[u.block];
       const bool ts_inside = ts_block.min_int >= s.spec.min_ts && ts_block.max_int <= s.spec.max_ts;
       auto read = [&](int c) -> absl::Status {
         if (cols[c].type == ColumnType::kDouble) return r.ReadDoubles(c, u.block, &s.doubles[c]);
@@ -297,9 +366,9 @@ bool Scanner::Next(ColumnBatch* batch) {
       for (int c : s.segment_needed) {
         if (st.ok()) st = read(c);
       }
-      const bool ts_read = std::find(s.segment_needed.begin(), s.segment_needed.end(), kColTs) !=
-                           s.segment_needed.end();
-      if (st.ok() && !ts_inside && !ts_read) st = read(kColTs);
+      const bool ts_read = std::find(s.segment_needed.begin(), s.segment_needed.end(),
+                                     time_column) != s.segment_needed.end();
+      if (st.ok() && !ts_inside && !ts_read) st = read(time_column);
       if (!st.ok()) {
         status_ = st;
         return false;
@@ -358,7 +427,7 @@ bool Scanner::Next(ColumnBatch* batch) {
         s.selection.resize(kept);
       };
       if (!ts_inside) {
-        const int64_t* ts = s.ints[kColTs].data();
+        const int64_t* ts = s.ints[time_column].data();
         const int64_t lo = s.spec.min_ts, hi = s.spec.max_ts;
         keep_if([&](uint32_t off) { return ts[off] >= lo && ts[off] <= hi; });
       }

@@ -267,7 +267,7 @@ absl::StatusOr<PlanPtr> Binder::BindUnion(const ast::Query& query) {
 absl::StatusOr<PlanPtr> Binder::BindFrom(const ast::TableRef& ref, Scope* scope) {
   auto add_plan_columns = [&](const PlanNode& plan, const std::string& qualifier) {
     for (const ResultColumn& c : plan.output) {
-      scope->columns.push_back({qualifier, c.name, c.type, -1, IsHiddenColumn(c.name)});
+      scope->columns.push_back({qualifier, c.name, c.type, std::nullopt, IsHiddenColumn(c.name)});
     }
   };
   if (ref.subquery) {
@@ -308,20 +308,21 @@ absl::StatusOr<PlanPtr> Binder::BindFrom(const ast::TableRef& ref, Scope* scope)
     add_plan_columns(**plan, ref.alias.empty() ? ref.name : ref.alias);
     return std::move(*plan);
   }
-  std::string table = ref.name;
-  if (table == "public.events") table = "events";
-  if (table != "events") {
+  const TableInfo* table = FindTable(ref.name);
+  if (table == nullptr) {
     return SqlError(sqlstate::kUndefinedTable,
                     absl::StrCat("relation \"", ref.name, "\" does not exist"), ref.pos);
   }
   auto scan = std::make_unique<PlanNode>();
   scan->kind = PlanNode::Kind::kScan;
-  scan->table = table;
-  scan->scan_columns = EventsTableColumns();
-  const std::string qualifier = ref.alias.empty() ? table : ref.alias;
+  scan->table = std::string(table->name);
+  scan->table_id = table->id;
+  if (IsStoredTable(table->id)) scan->spec.table = ScanTableOf(table->id);
+  scan->scan_columns = *table->columns;
+  const std::string qualifier = ref.alias.empty() ? scan->table : ref.alias;
   for (const ScanColumn& c : scan->scan_columns) {
     scan->output.push_back({c.name, c.type});
-    scope->columns.push_back({qualifier, c.name, c.type, c.source, IsHiddenColumn(c.name)});
+    scope->columns.push_back({qualifier, c.name, c.type, c.role, IsHiddenColumn(c.name)});
   }
   if (options_.scope.has_value()) {
     scan->spec.merchants = *options_.scope;

@@ -112,7 +112,7 @@ bool OneMerchantPerGroup(const GroupingState& g) {
   if (scan != nullptr && (scan->spec.merchants.size() == 1 || scan->scope_empty)) return true;
   for (const ExprPtr& key : g.keys) {
     if (key->kind == BoundExpr::Kind::kColumn &&
-        g.input->columns[key->column].scan_source == engine::kColMerchant) {
+        g.input->columns[key->column].scan_role == ScanRole::kMerchant) {
       return true;
     }
   }
@@ -139,10 +139,10 @@ absl::StatusOr<ExprPtr> Binder::BindAggregateCall(const ast::Expr& e, GroupingSt
     // within one merchant (two merchants may see the same cookie id), so only when the
     // scan reads one merchant or the groups split by merchant.
     if (e.distinct && bound->kind == BoundExpr::Kind::kColumn &&
-        g->input->columns[bound->column].scan_source == engine::kColClient &&
+        g->input->columns[bound->column].scan_role == ScanRole::kClient &&
         OneMerchantPerGroup(*g)) {
       for (size_t i = 0; i < g->input->columns.size(); ++i) {
-        if (g->input->columns[i].scan_source == kVirtualClientKey) {
+        if (g->input->columns[i].scan_role == ScanRole::kClientKey) {
           bound = MakeColumn(static_cast<int>(i), Type::kInt64, "__client_key");
         }
       }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,13 @@ struct ScopeColumn {
   std::string qualifier;  // table name or alias
   std::string name;
   Type type = Type::kNull;
-  int scan_source = -1;  // engine column when the column comes straight from a scan
+  std::optional<ScanRole> scan_role;  // set when the column comes straight from a scan
   bool hidden = false;
 };
 
 struct Scope {
   std::vector<ScopeColumn> columns;
-  const PlanNode* scan = nullptr;  // the events scan these columns come from, if any
+  const PlanNode* scan = nullptr;  // the table scan these columns come from, if any
 };
 
 // Grouping: the keys and aggregates of a SELECT that aggregates. Expressions bound in this

@@ -1,5 +1,6 @@
 // Pushdown: WHERE conjuncts that the storage scan answers exactly move into its ScanSpec
-// (merchants, time range, string IN); the rest stays as the scan's residual filter.
+// (merchants, time range, string IN, ranges on integer, timestamp and boolean columns); the
+// rest stays as the scan's residual filter. Realtime tables take only the merchants.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "engine/schema.h"
 #include "query/binder_internal.h"
 #include "query/error.h"
+#include "query/tables.h"
 
 namespace strata::query::binder_internal {
 namespace {
@@ -32,6 +34,17 @@ std::string Flip(const std::string& op) {
 
 bool MatchColumnTest(const BoundExpr& e, ColumnTest* out) {
   using K = BoundExpr::Kind;
+  static const Value* const kTrue = new Value(Value::Bool(true));
+  static const Value* const kFalse = new Value(Value::Bool(false));
+  // A boolean column on its own (`WHERE bounced`, `WHERE NOT bounced`).
+  if (e.kind == K::kColumn && e.type == Type::kBool) {
+    *out = {e.column, "=", {kTrue}};
+    return true;
+  }
+  if (e.kind == K::kNot && e.args[0]->kind == K::kColumn && e.args[0]->type == Type::kBool) {
+    *out = {e.args[0]->column, "=", {kFalse}};
+    return true;
+  }
   if (e.kind == K::kCall && e.args.size() == 2 &&
       (e.name == "=" || e.name == "<" || e.name == "<=" || e.name == ">" || e.name == ">=")) {
     const BoundExpr& a = *e.args[0];
@@ -83,15 +96,15 @@ absl::Status Binder::PushDown(PlanNode* scan, ExprPtr where) {
       residual.push_back(std::move(c));
       continue;
     }
-    const int source = scan->scan_columns[t.column].source;
-    const Type type = scan->scan_columns[t.column].type;
+    const ScanColumn& column = scan->scan_columns[t.column];
+    const bool stored = IsStoredTable(scan->table_id);
     bool any_null = false;
-    for (const Value* v : t.values) any_null |= v->null || v->type != type;
+    for (const Value* v : t.values) any_null |= v->null || v->type != column.type;
     if (any_null) {
       residual.push_back(std::move(c));
       continue;
     }
-    if (source == engine::kColTs) {
+    if (column.role == ScanRole::kTime && stored) {
       int64_t lo = scan->spec.min_ts, hi = scan->spec.max_ts;
       const int64_t v = t.values.empty() ? 0 : t.values[0]->i;
       if (t.op == "=") {
@@ -114,11 +127,34 @@ absl::Status Binder::PushDown(PlanNode* scan, ExprPtr where) {
       scan->pushed.push_back(c->ToString());
       continue;
     }
+    const bool integral = column.role == ScanRole::kInt || column.role == ScanRole::kTimestamp ||
+                          column.role == ScanRole::kBool;
+    if (stored && integral && t.op != "in") {
+      // Stored integers are never NULL: the comparison is exactly an inclusive range.
+      const int64_t v = t.values[0]->i;
+      int64_t lo = INT64_MIN, hi = INT64_MAX;
+      if (t.op == "=") {
+        lo = hi = v;
+      } else if (t.op == ">=") {
+        lo = v;
+      } else if (t.op == "<=") {
+        hi = v;
+      } else if (t.op == ">") {
+        lo = v == INT64_MAX ? 1 : v + 1;  // nothing is above the maximum: empty [1, 0]
+        hi = v == INT64_MAX ? 0 : hi;
+      } else {
+        hi = v == INT64_MIN ? 0 : v - 1;  // nothing is below the minimum: empty [1, 0]
+        lo = v == INT64_MIN ? 1 : lo;
+      }
+      scan->spec.predicates.push_back(engine::ScanPredicate::Range(column.source, lo, hi));
+      scan->pushed.push_back(c->ToString());
+      continue;
+    }
     if (t.op != "=" && t.op != "in") {
       residual.push_back(std::move(c));
       continue;
     }
-    if (source == engine::kColMerchant) {
+    if (column.role == ScanRole::kMerchant) {
       std::vector<uint32_t> ids;
       for (const Value* v : t.values) {
         if (auto id = options_.catalog->FindMerchant(v->s)) ids.push_back(*id);
@@ -138,8 +174,7 @@ absl::Status Binder::PushDown(PlanNode* scan, ExprPtr where) {
     }
     // String columns stored with per-segment dictionaries: exact IN in the scan. An empty
     // string is how storage spells NULL, so a test for '' stays in the residual.
-    bool pushable = source >= 0 && source < engine::kNumEventColumns &&
-                    source != engine::kColClient && type == Type::kString;
+    bool pushable = stored && column.role == ScanRole::kString;
     for (const Value* v : t.values) pushable &= !v->s.empty();
     if (!pushable) {
       residual.push_back(std::move(c));
@@ -147,7 +182,7 @@ absl::Status Binder::PushDown(PlanNode* scan, ExprPtr where) {
     }
     std::vector<std::string> values;
     for (const Value* v : t.values) values.push_back(v->s);
-    scan->spec.predicates.push_back(engine::ScanPredicate::In(source, std::move(values)));
+    scan->spec.predicates.push_back(engine::ScanPredicate::In(column.source, std::move(values)));
     scan->pushed.push_back(c->ToString());
   }
   if (merchants.has_value()) {

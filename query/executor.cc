@@ -10,6 +10,7 @@
 #include "query/aggregate.h"
 #include "query/error.h"
 #include "query/evaluator.h"
+#include "query/rollup_aggregate.h"
 #include "query/sort.h"
 
 namespace strata::query {
@@ -396,6 +397,9 @@ absl::StatusOr<std::unique_ptr<Operator>> BuildOperator(const PlanNode& node, Ex
     }
     case PlanNode::Kind::kAggregate:
       op = std::make_unique<AggregateOperator>(node, ctx);
+      break;
+    case PlanNode::Kind::kRollupAggregate:
+      op = MakeRollupAggregateOperator(node, ctx);
       break;
     case PlanNode::Kind::kSort: {
       // A top-N over a scan pipeline builds its inputs per worker itself.

@@ -7,6 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "engine/catalog.h"
 #include "engine/schema.h"
+#include "query/rollup_aggregate.h"
+#include "query/tables.h"
 
 namespace strata::query {
 namespace {
@@ -61,6 +63,24 @@ class Explainer {
     return it == analyzed_->stats.end() ? nullptr : &it->second;
   }
 
+  // "RollupAggregate cube=page grain=day cells=N covered_segments=A raw_segments=B
+  // raw_rows=C memtable_rows=D live_sessions=E" after ANALYZE; before it, the segments
+  // from metadata.
+  std::string RollupTitle(const PlanNode& node) const {
+    std::string title = absl::StrCat("RollupAggregate cube=", node.rollup->CubeName(),
+                                     " grain=", node.rollup->GrainName());
+    if (const NodeStats* stats = Stats(node)) {
+      const RollupStats& r = stats->rollup;
+      absl::StrAppend(&title, " cells=", r.cells, " covered_segments=", r.covered_segments,
+                      " raw_segments=", r.raw_segments, " raw_rows=", r.raw_rows,
+                      " memtable_rows=", r.memtable_rows, " live_sessions=", r.live_sessions);
+    } else {
+      RollupCoverage c = CountRollupCoverage(snapshot_, node);
+      absl::StrAppend(&title, " covered_segments=", c.covered, " raw_segments=", c.raw);
+    }
+    return title;
+  }
+
   std::string Title(const PlanNode& node) const {
     switch (node.kind) {
       case PlanNode::Kind::kScan:
@@ -81,6 +101,8 @@ class Explainer {
         return "Limit";
       case PlanNode::Kind::kUnionAll:
         return "Union All";
+      case PlanNode::Kind::kRollupAggregate:
+        return RollupTitle(node);
     }
     return "?";
   }
@@ -101,7 +123,8 @@ class Explainer {
                                    spec.merchants.size() > 5 ? ", ..." : "", "]");
         }
         lines_.push_back(pad + "Merchants: " + merchants);
-        lines_.push_back(pad + "Time: " + TimeRange(spec));
+        const bool stored = IsStoredTable(node.table_id);
+        if (stored) lines_.push_back(pad + "Time: " + TimeRange(spec));
         if (!node.pushed.empty()) {
           lines_.push_back(pad + "Pushed into scan: " + absl::StrJoin(node.pushed, " AND "));
         }
@@ -109,19 +132,38 @@ class Explainer {
         std::vector<std::string> cols;
         for (const ScanColumn& c : node.scan_columns) cols.push_back(c.name);
         lines_.push_back(pad + "Columns: " + (cols.empty() ? "(none)" : absl::StrJoin(cols, ", ")));
+        if (!stored) {
+          if (!node.scope_empty) {
+            lines_.push_back(pad + (snapshot_.realtime == nullptr
+                                        ? "Source: none (no realtime tracker)"
+                                        : "Source: realtime tracker, summarized at now()"));
+          }
+          break;
+        }
+        const bool live = spec.table != engine::ScanTable::kEvents;
         if (stats != nullptr) {
           const engine::ScanStats& s = stats->scan;
           lines_.push_back(absl::StrCat(pad, "Segments: ", s.segments_total, " read, ",
                                         s.segments_pruned, " pruned; blocks: ", s.blocks_total,
                                         " total, ", s.blocks_pruned, " pruned"));
-          lines_.push_back(absl::StrCat(pad, "Rows: ", s.rows_scanned, " scanned in segments, ",
-                                        s.memtable_rows_scanned, " in memtables, ", s.rows_matched,
-                                        " matched"));
+          if (live) {
+            lines_.push_back(absl::StrCat(pad, "Rows: ", s.rows_scanned, " scanned in segments, ",
+                                          s.rows_matched, " matched; live: ", stats->live_rows,
+                                          " rows of ", stats->live_merchants, " merchants"));
+          } else {
+            lines_.push_back(absl::StrCat(pad, "Rows: ", s.rows_scanned, " scanned in segments, ",
+                                          s.memtable_rows_scanned, " in memtables, ",
+                                          s.rows_matched, " matched"));
+          }
         } else if (!node.scope_empty) {
-          lines_.push_back(absl::StrCat(pad, "Segments: ", snapshot_.segments.size(),
-                                        " in snapshot, ", CountPrunableSegments(snapshot_, spec),
-                                        " pruned by time range and merchant directory; ",
-                                        snapshot_.memtables.size(), " memtables"));
+          const size_t segments = TableSegments(snapshot_, spec.table).size();
+          const std::string parts =
+              live ? absl::StrCat("live rows of ",
+                                  MerchantsInScope(snapshot_, spec.merchants).size(), " merchants")
+                   : absl::StrCat(snapshot_.memtables.size(), " memtables");
+          lines_.push_back(absl::StrCat(pad, "Segments: ", segments, " in snapshot, ",
+                                        CountPrunableSegments(snapshot_, spec),
+                                        " pruned by time range and merchant directory; ", parts));
         }
         break;
       }
@@ -131,7 +173,8 @@ class Explainer {
       case PlanNode::Kind::kProject:
         lines_.push_back(pad + "Output: " + Exprs(node.exprs));
         break;
-      case PlanNode::Kind::kAggregate: {
+      case PlanNode::Kind::kAggregate:
+      case PlanNode::Kind::kRollupAggregate: {
         if (!node.keys.empty()) lines_.push_back(pad + "Group Key: " + Exprs(node.keys));
         std::vector<std::string> aggs;
         for (const BoundAggregate& a : node.aggregates) {

@@ -18,6 +18,7 @@
 #include "query/memory.h"
 #include "query/parser.h"
 #include "query/query.h"
+#include "query/rollup_planner.h"
 
 namespace strata::query {
 namespace {
@@ -57,6 +58,7 @@ constexpr SettingDef kSettings[] = {
     {"server_version_num", "150000"},
     {"strata.threads", "0"},
     {"strata.memory_limit_mb", "0"},
+    {"strata.rollups", "on"},  // off: aggregates never read rollup cells
 };
 
 const SettingDef* FindSetting(const std::string& name) {
@@ -206,6 +208,17 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
               sqlstate::kInvalidParameterValue,
               absl::StrCat("invalid value for parameter \"TimeZone\": \"", value, "\""));
         }
+      } else if (stmt.name == "strata.rollups") {
+        const std::string v = absl::AsciiStrToLower(value);
+        if (v == "on" || v == "true" || v == "yes" || v == "1") {
+          value = "on";
+        } else if (v == "off" || v == "false" || v == "no" || v == "0") {
+          value = "off";
+        } else {
+          return SqlError(
+              sqlstate::kInvalidParameterValue,
+              absl::StrCat("parameter \"strata.rollups\" requires a Boolean value"));
+        }
       } else if (stmt.name == "strata.threads" || stmt.name == "strata.memory_limit_mb") {
         int64_t n = 0;
         if (!absl::SimpleAtoi(value, &n) || n < 0) {
@@ -283,13 +296,19 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
     ctx->threads = static_cast<int>(threads);
   };
   const size_t max_rows = impl_->options.max_result_rows;
+  RollupPlannerOptions rollups;
+  rollups.enabled = settings_["strata.rollups"] == "on";
+  rollups.expr = bind.expr;
   bind.run_subquery = [&](const PlanNode& plan) -> absl::StatusOr<std::vector<std::vector<Value>>> {
     ExecContext ctx;
     make_context(&ctx);
+    // The plan is the binder's temporary, run once and dropped: route it in place.
+    PlanRollups(const_cast<PlanNode*>(&plan), rollups);
     return RunPlan(plan, ctx, max_rows);
   };
 
   ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(*stmt.query, bind));
+  PlanRollups(plan.get(), rollups);
   ExecContext ctx;
   make_context(&ctx);
   if (stmt.kind == ast::StatementKind::kExplain) {

@@ -38,8 +38,10 @@ TEST_F(ClientsTest, PsqlMetaCommandsAndQueries) {
               "SELECT page, title, ts FROM events ORDER BY ts LIMIT 1;\n",
               {"-v", "ON_ERROR_STOP=1"});
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  // \dt and \d list the table.
-  EXPECT_TRUE(Contains(r.out, "public | events | table")) << r.out;
+  // \dt and \d list the tables.
+  EXPECT_TRUE(Contains(r.out, "public | events         | table")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "public | sessions       | table")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "public | realtime_users | table")) << r.out;
   // \d events: columns with PostgreSQL type names.
   EXPECT_TRUE(Contains(r.out, "Table \"public.events\"")) << r.out;
   EXPECT_TRUE(Contains(r.out, " merchant     | text")) << r.out;
@@ -132,6 +134,11 @@ TEST_F(ClientsTest, GrafanaPickersAndMacroExpansions) {
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_EQ(r.out,
             "events\n"
+            "pageviews\n"
+            "realtime_items\n"
+            "realtime_pages\n"
+            "realtime_users\n"
+            "sessions\n"
             "ts|timestamp with time zone\n"
             "value|double precision\n"
             "1793527200|10\n"

@@ -1,7 +1,8 @@
 -- Catalog statements real clients send, captured from PostgreSQL 15.18 with
 -- log_statement = all (psql 15 -E for the backslash commands, pgJDBC 42.5
 -- DatabaseMetaData / ResultSetMetaData, psycopg2 2.9, Grafana's PostgreSQL data source
--- pickers) against a database holding Strata's `events` table, owned by role alice.
+-- pickers) against a database holding Strata's `events` table, owned by role alice
+-- (Strata's catalog now also lists pageviews, realtime_* and sessions: `rows` counts them).
 -- Table OIDs in the statements are Strata's (events = 16384).
 --
 -- One entry per statement:
@@ -18,8 +19,9 @@
 -- ==== psql \dt
 -- columns: Schema:name|Name:name|Type:text|Owner:name
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: public|events|table|alice
+-- row: public|sessions|table|alice
 SELECT n.nspname as "Schema",
   c.relname as "Name",
   CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' WHEN 'S' THEN 'sequence' WHEN 't' THEN 'TOAST table' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' WHEN 'I' THEN 'partitioned index' END as "Type",
@@ -37,7 +39,7 @@ ORDER BY 1,2
 -- ==== psql \dt+
 -- columns: Schema:name|Name:name|Type:text|Owner:name|Persistence:text|Access method:name|Size:text|Description:text
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: public|events|table|alice|permanent|strata|NULL|raw tracker events, one row per event
 SELECT n.nspname as "Schema",
   c.relname as "Name",
@@ -60,7 +62,7 @@ ORDER BY 1,2
 -- ==== psql \d
 -- columns: Schema:name|Name:name|Type:text|Owner:name
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: public|events|table|alice
 SELECT n.nspname as "Schema",
   c.relname as "Name",
@@ -375,7 +377,7 @@ ORDER BY 1
 -- ==== psql \d+
 -- columns: Schema:name|Name:name|Type:text|Owner:name|Persistence:text|Access method:name|Size:text|Description:text
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: public|events|table|alice|permanent|strata|NULL|raw tracker events, one row per event
 SELECT n.nspname as "Schema",
   c.relname as "Name",
@@ -435,7 +437,7 @@ ORDER BY 1
 -- ==== psql \dp
 -- columns: Schema:name|Name:name|Type:text|Access privileges:text|Column privileges:text|Policies:text
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: public|events|table|NULL|(empty)|(empty)
 SELECT n.nspname as "Schema",
   c.relname as "Name",
@@ -794,7 +796,7 @@ ORDER BY 1, 2
 -- ==== jdbc getTables(%, TABLE)
 -- columns: table_cat:text|table_schem:name|table_name:name|table_type:text|remarks:text|type_cat:text|type_schem:text|type_name:text|self_referencing_col_name:text|ref_generation:text
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: NULL|public|events|TABLE|raw tracker events, one row per event|(empty)|(empty)|(empty)|(empty)|(empty)
 SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, c.relname AS TABLE_NAME,  CASE n.nspname ~ '^pg_' OR n.nspname = 'information_schema'  WHEN true THEN CASE  WHEN n.nspname = 'pg_catalog' OR n.nspname = 'information_schema' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TABLE'   WHEN 'v' THEN 'SYSTEM VIEW'   WHEN 'i' THEN 'SYSTEM INDEX'   ELSE NULL   END  WHEN n.nspname = 'pg_toast' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TOAST TABLE'   WHEN 'i' THEN 'SYSTEM TOAST INDEX'   ELSE NULL   END  ELSE CASE c.relkind   WHEN 'r' THEN 'TEMPORARY TABLE'   WHEN 'p' THEN 'TEMPORARY TABLE'   WHEN 'i' THEN 'TEMPORARY INDEX'   WHEN 'S' THEN 'TEMPORARY SEQUENCE'   WHEN 'v' THEN 'TEMPORARY VIEW'   ELSE NULL   END  END  WHEN false THEN CASE c.relkind  WHEN 'r' THEN 'TABLE'  WHEN 'p' THEN 'PARTITIONED TABLE'  WHEN 'i' THEN 'INDEX'  WHEN 'P' then 'PARTITIONED INDEX'  WHEN 'S' THEN 'SEQUENCE'  WHEN 'v' THEN 'VIEW'  WHEN 'c' THEN 'TYPE'  WHEN 'f' THEN 'FOREIGN TABLE'  WHEN 'm' THEN 'MATERIALIZED VIEW'  ELSE NULL  END  ELSE NULL  END  AS TABLE_TYPE, d.description AS REMARKS,  '' as TYPE_CAT, '' as TYPE_SCHEM, '' as TYPE_NAME, '' AS SELF_REFERENCING_COL_NAME, '' AS REF_GENERATION  FROM pg_catalog.pg_namespace n, pg_catalog.pg_class c  LEFT JOIN pg_catalog.pg_description d ON (c.oid = d.objoid AND d.objsubid = 0  and d.classoid = 'pg_class'::regclass)  WHERE c.relnamespace = n.oid  AND c.relname LIKE '%' AND (false  OR ( c.relkind = 'r' AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ) )  ORDER BY TABLE_TYPE,TABLE_SCHEM,TABLE_NAME
 
@@ -807,7 +809,7 @@ SELECT c.oid, a.attnum, a.attname, c.relname, n.nspname, a.attnotnull OR (t.typt
 -- ==== jdbc getTables(public)
 -- columns: table_cat:text|table_schem:name|table_name:name|table_type:text|remarks:text|type_cat:text|type_schem:text|type_name:text|self_referencing_col_name:text|ref_generation:text
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: NULL|public|events|TABLE|raw tracker events, one row per event|(empty)|(empty)|(empty)|(empty)|(empty)
 SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, c.relname AS TABLE_NAME,  CASE n.nspname ~ '^pg_' OR n.nspname = 'information_schema'  WHEN true THEN CASE  WHEN n.nspname = 'pg_catalog' OR n.nspname = 'information_schema' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TABLE'   WHEN 'v' THEN 'SYSTEM VIEW'   WHEN 'i' THEN 'SYSTEM INDEX'   ELSE NULL   END  WHEN n.nspname = 'pg_toast' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TOAST TABLE'   WHEN 'i' THEN 'SYSTEM TOAST INDEX'   ELSE NULL   END  ELSE CASE c.relkind   WHEN 'r' THEN 'TEMPORARY TABLE'   WHEN 'p' THEN 'TEMPORARY TABLE'   WHEN 'i' THEN 'TEMPORARY INDEX'   WHEN 'S' THEN 'TEMPORARY SEQUENCE'   WHEN 'v' THEN 'TEMPORARY VIEW'   ELSE NULL   END  END  WHEN false THEN CASE c.relkind  WHEN 'r' THEN 'TABLE'  WHEN 'p' THEN 'PARTITIONED TABLE'  WHEN 'i' THEN 'INDEX'  WHEN 'P' then 'PARTITIONED INDEX'  WHEN 'S' THEN 'SEQUENCE'  WHEN 'v' THEN 'VIEW'  WHEN 'c' THEN 'TYPE'  WHEN 'f' THEN 'FOREIGN TABLE'  WHEN 'm' THEN 'MATERIALIZED VIEW'  ELSE NULL  END  ELSE NULL  END  AS TABLE_TYPE, d.description AS REMARKS,  '' as TYPE_CAT, '' as TYPE_SCHEM, '' as TYPE_NAME, '' AS SELF_REFERENCING_COL_NAME, '' AS REF_GENERATION  FROM pg_catalog.pg_namespace n, pg_catalog.pg_class c  LEFT JOIN pg_catalog.pg_description d ON (c.oid = d.objoid AND d.objsubid = 0  and d.classoid = 'pg_class'::regclass)  WHERE c.relnamespace = n.oid  AND n.nspname LIKE 'public' ORDER BY TABLE_TYPE,TABLE_SCHEM,TABLE_NAME
 
@@ -972,7 +974,7 @@ SELECT datname FROM pg_database WHERE datistemplate = false
 -- ==== grafana table picker
 -- columns: table:text
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: events
 select quote_ident(table_name) as "table" from information_schema.tables
     where quote_ident(table_schema) not in ('information_schema',
@@ -1018,7 +1020,7 @@ select quote_ident(column_name) as "column", data_type as "type"
 -- ==== grafana 8 table query
 -- columns: quote_ident:text
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: events
 SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema IN (
   SELECT
@@ -1440,7 +1442,7 @@ SELECT oid, typname FROM pg_type WHERE typname IN ('text', 'int8', 'float8', 'ti
 -- ==== function SELECT * FROM information_schema.tables WHERE table_schema =
 -- columns: table_catalog:name|table_schema:name|table_name:name|table_type:varchar|self_referencing_column_name:name|reference_generation:varchar|user_defined_type_catalog:name|user_defined_type_schema:name|user_defined_type_name:name|is_insertable_into:varchar|is_typed:varchar|commit_action:varchar
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: strata|public|events|BASE TABLE|NULL|NULL|NULL|NULL|NULL|NO|NO|NULL
 SELECT * FROM information_schema.tables WHERE table_schema = 'public'
 
@@ -1461,7 +1463,7 @@ SELECT schema_name FROM information_schema.schemata ORDER BY 1
 -- ==== function SELECT schemaname, tablename, tableowner FROM pg_catalog.pg_
 -- columns: schemaname:name|tablename:name|tableowner:name
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: public|events|alice
 SELECT schemaname, tablename, tableowner FROM pg_catalog.pg_tables WHERE schemaname = 'public'
 
@@ -1482,7 +1484,7 @@ SELECT nspname FROM pg_namespace WHERE nspname !~ '^pg_toast' AND nspname !~ '^p
 -- ==== function SELECT relname, relkind FROM pg_class WHERE relnamespace = '
 -- columns: relname:name|relkind:char
 -- pg-rows: 1
--- rows: 1
+-- rows: 6
 -- row: events|r
 SELECT relname, relkind FROM pg_class WHERE relnamespace = 'public'::regnamespace
 
