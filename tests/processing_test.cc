@@ -71,7 +71,7 @@ std::unique_ptr<query::QuerySession> AdminSession(engine::Engine* e) {
                                                query::SessionOptions{});
 }
 
-query::QueryResult Run(query::QuerySession& s, const std::string& sql) {
+query::QueryResult RunSql(query::QuerySession& s, const std::string& sql) {
   auto r = s.Execute(sql);
   EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
   return r.ok() ? *r : query::QueryResult{};
@@ -79,7 +79,7 @@ query::QueryResult Run(query::QuerySession& s, const std::string& sql) {
 
 std::vector<SessionTuple> StrataSessions(engine::Engine* e) {
   auto s = AdminSession(e);
-  query::QueryResult r = Run(*s,
+  query::QueryResult r = RunSql(*s,
                              "SELECT merchant, client_id, start, \"end\", events, pageviews, "
                              "bounced, engaged, converted, revenue, duration FROM sessions");
   std::vector<SessionTuple> out;
@@ -212,9 +212,9 @@ TEST(ProcessingTest, LateEventsAreStoredCountedAndLogged) {
   EXPECT_EQ(engine->stats().late_events, 1u);
   EXPECT_TRUE(storage::FileExists(storage::JoinPath(dir.path(), "late_events.log")));
   auto s = AdminSession(engine.get());
-  EXPECT_EQ(Run(*s, "SELECT count(*) FROM events").rows[0][0].i, 2);
-  EXPECT_EQ(Run(*s, "SELECT count(*) FROM sessions WHERE client_id = 'c2'").rows[0][0].i, 0);
-  EXPECT_EQ(Run(*s, "SELECT count(*) FROM sessions WHERE client_id = 'c1'").rows[0][0].i, 1);
+  EXPECT_EQ(RunSql(*s, "SELECT count(*) FROM events").rows[0][0].i, 2);
+  EXPECT_EQ(RunSql(*s, "SELECT count(*) FROM sessions WHERE client_id = 'c2'").rows[0][0].i, 0);
+  EXPECT_EQ(RunSql(*s, "SELECT count(*) FROM sessions WHERE client_id = 'c1'").rows[0][0].i, 1);
 }
 
 // The benchmark's report queries, and variants: answered from rollups they equal raw data.
@@ -244,11 +244,11 @@ TEST(ProcessingTest, RollupAnswersEqualRawAnswers) {
   };
   auto on = AdminSession(engine.get());
   auto off = AdminSession(engine.get());
-  Run(*off, "SET strata.rollups = off");
+  RunSql(*off, "SET strata.rollups = off");
   int from_rollups = 0;
   for (const std::string& q : queries) {
-    query::QueryResult a = Run(*on, q);
-    query::QueryResult b = Run(*off, q);
+    query::QueryResult a = RunSql(*on, q);
+    query::QueryResult b = RunSql(*off, q);
     ASSERT_EQ(a.rows.size(), b.rows.size()) << q;
     for (size_t r = 0; r < a.rows.size(); ++r) {
       for (size_t c = 0; c < a.rows[r].size(); ++c) {
@@ -264,7 +264,7 @@ TEST(ProcessingTest, RollupAnswersEqualRawAnswers) {
       }
     }
     std::string plan;
-    for (const auto& row : Run(*on, "EXPLAIN " + q).rows) plan += row[0].s + "\n";
+    for (const auto& row : RunSql(*on, "EXPLAIN " + q).rows) plan += row[0].s + "\n";
     from_rollups += plan.find("RollupAggregate") != std::string::npos;
   }
   EXPECT_EQ(from_rollups, static_cast<int>(queries.size()));
@@ -292,13 +292,13 @@ TEST(ProcessingTest, RealtimeTablesFollowTheLatestEvents) {
   ASSERT_TRUE(engine->Append(events).ok());
   auto s = AdminSession(engine.get());
   s->SetNowForTesting(now);
-  query::QueryResult users = Run(
+  query::QueryResult users = RunSql(
       *s, "SELECT minutes, active_users FROM realtime_users WHERE merchant = 'm' ORDER BY 1");
   ASSERT_EQ(users.rows.size(), 3u);
   EXPECT_EQ(users.rows[0][1].i, 1);  // 1 minute: a
   EXPECT_EQ(users.rows[1][1].i, 2);  // 5 minutes: a, b
   EXPECT_EQ(users.rows[2][1].i, 3);  // 30 minutes: a, b, c
-  query::QueryResult pages = Run(*s,
+  query::QueryResult pages = RunSql(*s,
                                  "SELECT page, viewers FROM realtime_pages WHERE merchant = 'm' "
                                  "AND minutes = 5 ORDER BY viewers DESC, page");
   ASSERT_EQ(pages.rows.size(), 2u);
