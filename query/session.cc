@@ -13,6 +13,7 @@
 #include "query/binder.h"
 #include "query/error.h"
 #include "query/executor.h"
+#include "query/expr.h"
 #include "query/explain.h"
 #include "query/lexer.h"
 #include "query/memory.h"
@@ -59,6 +60,7 @@ constexpr SettingDef kSettings[] = {
     {"strata.threads", "0"},
     {"strata.memory_limit_mb", "0"},
     {"strata.rollups", "on"},  // off: aggregates never read rollup cells
+    {"strata.now", ""},        // a timestamp pins now() (replays, benchmarks); "" = the clock
 };
 
 const SettingDef* FindSetting(const std::string& name) {
@@ -121,8 +123,11 @@ absl::Status QuerySession::PrepareBind(const engine::Catalog* catalog,
                                        const std::vector<Value>& params, BindOptions* bind) {
   bind->catalog = catalog;
   bind->params = params;
-  bind->expr.now_us = fixed_now_us_ != 0 ? fixed_now_us_ : absl::ToUnixMicros(absl::Now());
   ASSIGN_OR_RETURN(bind->expr.time_zone, LoadZone(settings_["timezone"]));
+  bind->expr.now_us = fixed_now_us_ != 0 ? fixed_now_us_ : absl::ToUnixMicros(absl::Now());
+  if (const std::string& pinned = settings_["strata.now"]; !pinned.empty() && fixed_now_us_ == 0) {
+    ASSIGN_OR_RETURN(bind->expr.now_us, ParseTimestamp(pinned, bind->expr.time_zone));
+  }
   if (impl_->options.merchant_scope.has_value()) {
     std::vector<uint32_t> ids;
     for (const std::string& m : *impl_->options.merchant_scope) {
@@ -207,6 +212,15 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
           return SqlError(
               sqlstate::kInvalidParameterValue,
               absl::StrCat("invalid value for parameter \"TimeZone\": \"", value, "\""));
+        }
+      } else if (stmt.name == "strata.now") {
+        if (!value.empty()) {
+          auto zone = LoadZone(settings_["timezone"]);
+          if (!zone.ok() || !ParseTimestamp(value, *zone).ok()) {
+            return SqlError(sqlstate::kInvalidParameterValue,
+                            absl::StrCat("invalid value for parameter \"strata.now\": \"",
+                                         value, "\" (a timestamp, or '' for the clock)"));
+          }
         }
       } else if (stmt.name == "strata.rollups") {
         const std::string v = absl::AsciiStrToLower(value);
