@@ -91,6 +91,15 @@ std::optional<int64_t> DayEnd(int64_t start, const absl::TimeZone& zone) {
   return end;
 }
 
+// The scan's merchants, sorted and without duplicates (a scope may name one twice); empty
+// means every merchant.
+std::vector<uint32_t> ScopeMerchants(const engine::ScanSpec& spec) {
+  std::vector<uint32_t> m = spec.merchants;
+  std::sort(m.begin(), m.end());
+  m.erase(std::unique(m.begin(), m.end()), m.end());
+  return m;
+}
+
 // Where each column a raw batch needs is in the scan's output (-1 = not read).
 struct RawColumns {
   int merchant = -1, client = -1, time = -1, event = -1, dim = -1, value = -1;
@@ -100,12 +109,17 @@ struct RawColumns {
 // What the workers of one rollup aggregate share (read-only while they run).
 struct Shared {
   Shared(const PlanNode& n, ExecContext& c)
-      : node(n), plan(*n.rollup), scan(*n.children[0]), ctx(c) {}
+      : node(n),
+        plan(*n.rollup),
+        scan(*n.children[0]),
+        ctx(c),
+        merchants(ScopeMerchants(scan.spec)) {}
 
   const PlanNode& node;
   const RollupPlan& plan;
   const PlanNode& scan;
   ExecContext& ctx;
+  const std::vector<uint32_t> merchants;  // ScopeMerchants of the scan
   engine::ScanSpec raw_spec;  // columns, predicates, merchants and time range of raw reads
   RawColumns cols;
   std::vector<int64_t> transitions;  // offset changes of plan.time_key_zone, ascending
@@ -174,7 +188,7 @@ void ChooseRawColumns(Shared* s) {
   s->raw_spec.predicates = s->scan.spec.predicates;
   s->raw_spec.min_ts = s->scan.spec.min_ts;
   s->raw_spec.max_ts = s->scan.spec.max_ts;
-  s->raw_spec.merchants = s->scan.spec.merchants;
+  s->raw_spec.merchants = s->merchants;
 }
 
 // The instants at which the time key's zone changes its offset, over the data's time range
@@ -235,10 +249,10 @@ class Worker {
         covered = true;
         return FoldCovered(seg, k, &raw);
       };
-      if (spec.merchants.empty()) {
+      if (s_.merchants.empty()) {
         for (const storage::KeyRange& k : seg->reader().keys()) RETURN_IF_ERROR(visit(k));
       } else {
-        for (uint32_t m : spec.merchants) {
+        for (uint32_t m : s_.merchants) {
           if (const storage::KeyRange* k = seg->reader().FindKey(m)) RETURN_IF_ERROR(visit(*k));
         }
       }
@@ -271,10 +285,10 @@ class Worker {
     }
 
     if (plan_.sessions) {
-      size_t n = spec.merchants.empty() ? s_.ctx.catalog->merchant_count() : spec.merchants.size();
+      const std::vector<uint32_t>& merchants = s_.merchants;
+      const size_t n = merchants.empty() ? s_.ctx.catalog->merchant_count() : merchants.size();
       for (size_t i = index_; i < n; i += s_.workers) {
-        RETURN_IF_ERROR(
-            FoldLive(spec.merchants.empty() ? static_cast<uint32_t>(i) : spec.merchants[i]));
+        RETURN_IF_ERROR(FoldLive(merchants.empty() ? static_cast<uint32_t>(i) : merchants[i]));
       }
     }
     return absl::OkStatus();
@@ -647,7 +661,7 @@ class RollupAggregateOperator : public Operator {
     uint64_t memtable_rows = 0;
     for (const engine::MemtableView& m : snap.memtables) memtable_rows += m.rows;
     if (shared_.plan.sessions) {
-      const std::vector<uint32_t>& merchants = shared_.scan.spec.merchants;
+      const std::vector<uint32_t>& merchants = shared_.merchants;
       memtable_rows *= merchants.empty() ? shared_.ctx.catalog->merchant_count() : merchants.size();
     }
     rows += memtable_rows;
@@ -673,6 +687,7 @@ RollupCoverage CountRollupCoverage(const engine::Snapshot& snapshot, const PlanN
   RollupCoverage out;
   const RollupPlan& plan = *node.rollup;
   const engine::ScanSpec& spec = node.children[0]->spec;
+  const std::vector<uint32_t> merchants = ScopeMerchants(spec);
   const auto& segments = plan.sessions ? snapshot.session_segments : snapshot.segments;
   for (const auto& seg : segments) {
     if (seg->meta().max_ts < spec.min_ts || seg->meta().min_ts > spec.max_ts) continue;
@@ -688,10 +703,10 @@ RollupCoverage CountRollupCoverage(const engine::Snapshot& snapshot, const PlanN
         out.raw_block_rows += (k.row_count / block + 1) * block;
       }
     };
-    if (spec.merchants.empty()) {
+    if (merchants.empty()) {
       for (const storage::KeyRange& k : seg->reader().keys()) visit(k);
     } else {
-      for (uint32_t m : spec.merchants) {
+      for (uint32_t m : merchants) {
         if (const storage::KeyRange* k = seg->reader().FindKey(m)) visit(*k);
       }
     }

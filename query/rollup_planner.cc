@@ -321,7 +321,12 @@ class Planner {
 
   // True if one merchant at most feeds each group (string client ids are unique only
   // within a merchant).
-  bool OneMerchantPerGroup() const { return scan_.spec.merchants.size() == 1 || merchant_key_; }
+  bool OneMerchantPerGroup() const {
+    const std::vector<uint32_t>& m = scan_.spec.merchants;
+    const bool one =
+        !m.empty() && std::all_of(m.begin(), m.end(), [&](uint32_t x) { return x == m[0]; });
+    return one || merchant_key_;
+  }
 
   bool Aggregate(const BoundAggregate& a, RollupAggregateSpec* out) {
     const AggregateSpec& spec = a.spec;

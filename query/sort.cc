@@ -211,6 +211,8 @@ std::vector<uint32_t> FullSort::Order() const {
 
 absl::Status FullSort::Finish(std::vector<Chunk>* out) {
   const size_t n = rows_.rows;
+  // No input: there are no gathered columns to order (they are made by the first Add).
+  if (n == 0) return absl::OkStatus();
   // While sorting: prefix entries and the radix sort's copy of them, text ranks, the order.
   RETURN_IF_ERROR(reservation_->Cover(rows_.MemoryBytes() + n * (2 * sizeof(SortEntry) + 20)));
   std::vector<uint32_t> order = Order();

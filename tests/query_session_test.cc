@@ -102,6 +102,12 @@ TEST_F(SessionTest, CountsMatchTheData) {
             }));
 }
 
+TEST_F(SessionTest, FullSortOfNoRowsIsEmpty) {
+  auto s = Session();
+  EXPECT_TRUE(Run(*s, "SELECT page, ts FROM events WHERE merchant = 'no-such' ORDER BY page, ts")
+                  .rows.empty());
+}
+
 TEST_F(SessionTest, PushdownShowsInExplain) {
   auto s = Session();
   std::string plan = Plan(*s,
