@@ -231,6 +231,9 @@ class Worker {
   const RollupStats& stats() const { return stats_; }
 
   absl::Status Run() {
+    // Checked once up front too: a statement whose time ran out while it waited (for its
+    // snapshot, say) fails even when there is nothing to read.
+    RETURN_IF_ERROR(CheckCancel());
     const engine::Snapshot& snap = *s_.ctx.snapshot;
     const engine::ScanSpec& spec = s_.scan.spec;
     const auto& segments = s_.Segments();
