@@ -217,7 +217,7 @@ TEST(SessionizerReferenceTest, ReferenceIsPlausible) {
 
 TEST(SessionizerReferenceTest, ArrivalOrder) {
   const std::vector<const TestEvent*> order = ArrivalOrder();
-  for (size_t batch : {size_t{1}, size_t{1000}, order.size()}) {
+  for (size_t batch : {size_t{16}, size_t{1000}, order.size()}) {
     SCOPED_TRACE(batch);
     ExpectSameRows(Sessionize(order, batch, false, GeneratedTraffic().merchants),
                    GeneratedTraffic().expected);
@@ -226,7 +226,7 @@ TEST(SessionizerReferenceTest, ArrivalOrder) {
 
 TEST(SessionizerReferenceTest, ShuffledWithinAnHour) {
   const std::vector<const TestEvent*> order = ShuffledWithinAnHour();
-  for (size_t batch : {size_t{1}, size_t{1000}, order.size()}) {
+  for (size_t batch : {size_t{16}, size_t{1000}, order.size()}) {
     SCOPED_TRACE(batch);
     ExpectSameRows(Sessionize(order, batch, false, GeneratedTraffic().merchants),
                    GeneratedTraffic().expected);
