@@ -105,7 +105,7 @@ struct EngineStats {
   uint64_t sessions_written = 0;    // final sessions stored
   uint64_t rollup_segments_written = 0;
   uint64_t rollup_bytes_written = 0;
-  uint64_t late_events = 0;  // too late for their sessions (logged for correction)
+  uint64_t late_events = 0;    // too late for their sessions (logged for correction)
   uint64_t held_sessions = 0;  // open or not yet final, over all shards (after last flush)
 };
 

@@ -100,8 +100,8 @@ absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
   edit.properties[FlushedSeqProperty(task.shard)] = absl::StrCat(mem.max_seq());
   RETURN_IF_ERROR(manifest_->LogAndApply(edit));
   if (!derived.old_checkpoint.empty()) {
-    (void)storage::RemoveFile(storage::JoinPath(
-        storage::JoinPath(options_.data_dir, "sessionizer"), derived.old_checkpoint));
+    (void)storage::RemoveFile(storage::JoinPath(storage::JoinPath(options_.data_dir, "sessionizer"),
+                                                derived.old_checkpoint));
   }
   auto published = std::make_shared<const Sessionizer>(*sessionizers_[task.shard]);
 

@@ -123,8 +123,7 @@ class EngineImpl final : public Engine {
                                  storage::ManifestEdit* edit, Derived* derived);
   // Advances the shard's sessionizer; writes final sessions, pageviews, their rollup,
   // late events and the checkpoint; adds all of it to `edit`.
-  absl::Status FinishShardProcessing(uint32_t shard, storage::ManifestEdit* edit,
-                                     Derived* derived);
+  absl::Status FinishShardProcessing(uint32_t shard, storage::ManifestEdit* edit, Derived* derived);
   absl::Status LoadSessionizers();
   absl::Status LogLateEvents(const std::vector<LateEvent>& late);
   // Seeds the realtime tracker from the last 30 minutes of segments.
@@ -162,8 +161,7 @@ class EngineImpl final : public Engine {
   std::vector<ShardState> shards_ ABSL_GUARDED_BY(state_mu_);
   std::map<uint64_t, std::shared_ptr<SegmentHandle>> segments_ ABSL_GUARDED_BY(state_mu_);
   std::map<uint64_t, std::shared_ptr<SegmentHandle>> session_segments_ ABSL_GUARDED_BY(state_mu_);
-  std::map<uint64_t, std::shared_ptr<SegmentHandle>> pageview_segments_
-      ABSL_GUARDED_BY(state_mu_);
+  std::map<uint64_t, std::shared_ptr<SegmentHandle>> pageview_segments_ ABSL_GUARDED_BY(state_mu_);
   std::deque<FlushTask> flush_queue_ ABSL_GUARDED_BY(state_mu_);
   bool flush_running_ ABSL_GUARDED_BY(state_mu_) = false;
   size_t frozen_bytes_ ABSL_GUARDED_BY(state_mu_) = 0;

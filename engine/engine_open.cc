@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <set>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "engine/engine_impl.h"
@@ -217,7 +217,8 @@ absl::Status EngineImpl::RemoveOrphans() {
     if (absl::EndsWith(key, ".sessionizer")) named.insert(value);
   }
   for (const std::string& name : names) {
-    if (named.count(name) == 0) RETURN_IF_ERROR(storage::RemoveFile(storage::JoinPath(ckpt_dir, name)));
+    if (named.count(name) == 0)
+      RETURN_IF_ERROR(storage::RemoveFile(storage::JoinPath(ckpt_dir, name)));
   }
   return absl::OkStatus();
 }

@@ -33,8 +33,7 @@ std::string FrameCheckpoint(std::string_view payload) {
   return out;
 }
 
-absl::StatusOr<std::string_view> UnframeCheckpoint(const std::string& path,
-                                                   std::string_view file) {
+absl::StatusOr<std::string_view> UnframeCheckpoint(const std::string& path, std::string_view file) {
   if (file.size() < 4) return absl::DataLossError(absl::StrCat(path, ": truncated checkpoint"));
   uint32_t stored = DecodeFixed32(file.data());
   std::string_view payload = file.substr(4);
@@ -50,9 +49,8 @@ SettingsById EngineImpl::MakeSettingsById() const {
   MerchantSettingsProvider provider =
       options_.merchant_settings ? options_.merchant_settings : DefaultMerchantSettings();
   const Catalog* catalog = catalog_.get();
-  return [provider, catalog](uint32_t merchant) {
-    return provider(catalog->MerchantName(merchant));
-  };
+  return
+      [provider, catalog](uint32_t merchant) { return provider(catalog->MerchantName(merchant)); };
 }
 
 absl::StatusOr<std::shared_ptr<SegmentHandle>> EngineImpl::WriteDerivedSegment(
@@ -154,8 +152,8 @@ absl::Status EngineImpl::FinishShardProcessing(uint32_t shard, storage::Manifest
 absl::Status EngineImpl::LogLateEvents(const std::vector<LateEvent>& late) {
   if (late.empty()) return absl::OkStatus();
   if (late_log_ == nullptr) {
-    ASSIGN_OR_RETURN(late_log_, storage::LogWriter::Open(
-                                    storage::JoinPath(options_.data_dir, kLateLogName)));
+    ASSIGN_OR_RETURN(late_log_,
+                     storage::LogWriter::Open(storage::JoinPath(options_.data_dir, kLateLogName)));
   }
   // One record per flush: (merchant, client, ts) triples by name, for a later rebuild.
   std::string record;

@@ -13,8 +13,8 @@
 #include "query/binder.h"
 #include "query/error.h"
 #include "query/executor.h"
-#include "query/expr.h"
 #include "query/explain.h"
+#include "query/expr.h"
 #include "query/lexer.h"
 #include "query/memory.h"
 #include "query/parser.h"
@@ -218,8 +218,8 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
           auto zone = LoadZone(settings_["timezone"]);
           if (!zone.ok() || !ParseTimestamp(value, *zone).ok()) {
             return SqlError(sqlstate::kInvalidParameterValue,
-                            absl::StrCat("invalid value for parameter \"strata.now\": \"",
-                                         value, "\" (a timestamp, or '' for the clock)"));
+                            absl::StrCat("invalid value for parameter \"strata.now\": \"", value,
+                                         "\" (a timestamp, or '' for the clock)"));
           }
         }
       } else if (stmt.name == "strata.rollups") {
@@ -229,9 +229,8 @@ absl::StatusOr<QueryResult> QuerySession::Execute(std::string_view sql,
         } else if (v == "off" || v == "false" || v == "no" || v == "0") {
           value = "off";
         } else {
-          return SqlError(
-              sqlstate::kInvalidParameterValue,
-              absl::StrCat("parameter \"strata.rollups\" requires a Boolean value"));
+          return SqlError(sqlstate::kInvalidParameterValue,
+                          absl::StrCat("parameter \"strata.rollups\" requires a Boolean value"));
         }
       } else if (stmt.name == "strata.threads" || stmt.name == "strata.memory_limit_mb") {
         int64_t n = 0;

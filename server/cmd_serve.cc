@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "absl/strings/match.h"
 #include "engine/catalog.h"
 #include "engine/engine.h"
 #include "ingest/redis/redis_mirror.h"
@@ -67,8 +67,7 @@ absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c,
 
 // The realtime mirror (docs/operations.md, "Redis mirror"): it connects in the background
 // and never blocks ingest, so a Redis that is down only shows in the log and /metrics.
-std::unique_ptr<ingest::RedisMirror> StartRedisMirror(const ServeConfig& c,
-                                                      engine::Engine* engine,
+std::unique_ptr<ingest::RedisMirror> StartRedisMirror(const ServeConfig& c, engine::Engine* engine,
                                                       MetricsRegistry* metrics) {
   ingest::RedisMirrorOptions o;
   if (absl::StartsWith(c.redis.address, "unix:")) {

@@ -77,7 +77,7 @@ struct ServeConfig {
     std::string time_zone = "UTC";
   } processing;
 
-  struct Redis {  // the realtime mirror; off unless `address` is set
+  struct Redis {          // the realtime mirror; off unless `address` is set
     std::string address;  // "host:port" or "unix:/path/to.sock"; empty = off
     std::string password;
     std::string key_prefix = "strata";

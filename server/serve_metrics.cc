@@ -65,8 +65,8 @@ void RegisterEngineMetrics(engine::Engine* engine, MetricsRegistry* metrics) {
     AppendMetric(out, "strata_late_events_total", "counter",
                  "Events too late for their sessions (stored, logged for correction)",
                  static_cast<double>(s.late_events));
-    AppendMetric(out, "strata_rollup_segments_written_total", "counter",
-                 "Rollup segments written", static_cast<double>(s.rollup_segments_written));
+    AppendMetric(out, "strata_rollup_segments_written_total", "counter", "Rollup segments written",
+                 static_cast<double>(s.rollup_segments_written));
     AppendMetric(out, "strata_rollup_bytes_written_total", "counter",
                  "Bytes of rollup segments written", static_cast<double>(s.rollup_bytes_written));
     AppendMetric(out, "strata_realtime_clients", "gauge",

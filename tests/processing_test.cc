@@ -28,8 +28,8 @@ constexpr int64_t kTimeout = 30LL * 60 * 1000 * 1000;
 
 // One session as the test computes it: (merchant, client, start, end, events, pageviews,
 // bounced, engaged, converted, revenue in cents).
-using SessionTuple = std::tuple<std::string, std::string, int64_t, int64_t, int64_t, int64_t,
-                                bool, bool, bool, int64_t>;
+using SessionTuple = std::tuple<std::string, std::string, int64_t, int64_t, int64_t, int64_t, bool,
+                                bool, bool, int64_t>;
 
 std::vector<SessionTuple> ReferenceSessions(const std::vector<Event>& events) {
   std::map<std::pair<std::string, std::string>, std::vector<const Event*>> by_client;
@@ -57,8 +57,8 @@ std::vector<SessionTuple> ReferenceSessions(const std::vector<Event>& events) {
       const bool bounced =
           n == 1 && (list[begin]->event == "page_view" || list[begin]->event == "app_open");
       const bool engaged = end - start >= 10'000'000 || pageviews >= 2 || converted;
-      out.emplace_back(key.first, key.second, start, end, n, pageviews, bounced, engaged,
-                       converted, std::llround(revenue * 100));
+      out.emplace_back(key.first, key.second, start, end, n, pageviews, bounced, engaged, converted,
+                       std::llround(revenue * 100));
       begin = i;
     }
   }
@@ -80,8 +80,8 @@ query::QueryResult RunSql(query::QuerySession& s, const std::string& sql) {
 std::vector<SessionTuple> StrataSessions(engine::Engine* e) {
   auto s = AdminSession(e);
   query::QueryResult r = RunSql(*s,
-                             "SELECT merchant, client_id, start, \"end\", events, pageviews, "
-                             "bounced, engaged, converted, revenue, duration FROM sessions");
+                                "SELECT merchant, client_id, start, \"end\", events, pageviews, "
+                                "bounced, engaged, converted, revenue, duration FROM sessions");
   std::vector<SessionTuple> out;
   for (const auto& row : r.rows) {
     EXPECT_NEAR(row[10].f, static_cast<double>(row[3].i - row[2].i) / 1e6, 1e-6);
@@ -299,8 +299,8 @@ TEST(ProcessingTest, RealtimeTablesFollowTheLatestEvents) {
   EXPECT_EQ(users.rows[1][1].i, 2);  // 5 minutes: a, b
   EXPECT_EQ(users.rows[2][1].i, 3);  // 30 minutes: a, b, c
   query::QueryResult pages = RunSql(*s,
-                                 "SELECT page, viewers FROM realtime_pages WHERE merchant = 'm' "
-                                 "AND minutes = 5 ORDER BY viewers DESC, page");
+                                    "SELECT page, viewers FROM realtime_pages WHERE merchant = 'm' "
+                                    "AND minutes = 5 ORDER BY viewers DESC, page");
   ASSERT_EQ(pages.rows.size(), 2u);
   EXPECT_EQ(pages.rows[0][0].s, "/x");
   EXPECT_EQ(pages.rows[1][0].s, "/y");
