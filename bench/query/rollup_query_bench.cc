@@ -3,10 +3,7 @@
 // (shop-000001) and the 100th (shop-000100). Q1 and Q4 read the `sessions` table, the
 // others `events`.
 //
-// Data: STRATA_BENCH_DATA_DIR names a loaded data directory (read-only); without it a
-// 1M-event, 1000-merchant, 30-day dataset is generated and flushed into a temporary
-// directory first (the flush builds sessions and rollups). now() is the end of the
-// generated traffic (STRATA_BENCH_NOW, RFC 3339, default 2026-12-01T00:00:00Z).
+// Data and now(): bench/bench_dataset.h.
 // STRATA_BENCH_EXPLAIN=1 prints each query's EXPLAIN ANALYZE to stderr first.
 #include <benchmark/benchmark.h>
 
@@ -16,63 +13,14 @@
 #include <vector>
 
 #include "absl/strings/str_replace.h"
-#include "common/temp_dir.h"
-#include "engine/engine.h"
-#include "ingest/generator.h"
-#include "query/expr.h"
+#include "bench/bench_dataset.h"
 #include "query/query.h"
 
 namespace strata {
 namespace {
 
-struct Fixture {
-  std::unique_ptr<TempDir> temp;
-  std::unique_ptr<engine::Engine> engine;
-  int64_t now_us = 0;
-};
-
-Fixture& GetFixture() {
-  static Fixture* f = [] {
-    auto* fx = new Fixture;
-    engine::EngineOptions options;
-    options.flush_on_close = false;
-    if (const char* dir = std::getenv("STRATA_BENCH_DATA_DIR")) {
-      options.data_dir = dir;
-      options.read_only = true;
-    } else {
-      fx->temp = std::make_unique<TempDir>();
-      options.data_dir = fx->temp->path();
-      options.wal_sync = engine::WalSyncMode::kRelaxed;
-    }
-    auto engine = engine::Engine::Open(options);
-    if (!engine.ok()) {
-      std::fprintf(stderr, "open: %s\n", std::string(engine.status().message()).c_str());
-      std::exit(1);
-    }
-    fx->engine = std::move(*engine);
-    if (fx->temp) {
-      ingest::GeneratorOptions gen;
-      gen.events = 1'000'000;
-      gen.merchants = 1000;
-      gen.days = 30;
-      ingest::Generator g(gen);
-      std::vector<engine::Event> batch(4096);
-      size_t n = 0;
-      while (g.Next(&batch[n])) {
-        if (++n == batch.size()) {
-          (void)fx->engine->Append(batch);
-          n = 0;
-        }
-      }
-      batch.resize(n);
-      (void)fx->engine->Append(batch);
-      (void)fx->engine->Flush();
-    }
-    const char* now = std::getenv("STRATA_BENCH_NOW");
-    fx->now_us =
-        *query::ParseTimestamp(now != nullptr ? now : "2026-12-01T00:00:00Z", absl::UTCTimeZone());
-    return fx;
-  }();
+bench::BenchDataset& GetFixture() {
+  static bench::BenchDataset* f = bench::OpenBenchDataset().release();
   return *f;
 }
 
@@ -112,7 +60,7 @@ const Shape kShapes[] = {
 };
 
 void BM_Shape(benchmark::State& state, int shape, const char* merchant, bool rollups) {
-  Fixture& fx = GetFixture();
+  bench::BenchDataset& fx = GetFixture();
   engine::Engine* engine = fx.engine.get();
   query::QuerySession session([engine] { return engine->GetSnapshot(); }, {});
   session.SetNowForTesting(fx.now_us);

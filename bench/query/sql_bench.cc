@@ -2,10 +2,8 @@
 // the biggest merchant (shop-000001) and the 100th by traffic (shop-000100), plus a
 // filtered count that measures raw scan speed.
 //
-// Data: STRATA_BENCH_DATA_DIR names a loaded data directory (bench/workloads/
-// load_queries.sh makes the 10M-event, 10K-merchant, 30-day one); without it a 1M-event
-// dataset is generated into a temporary directory first. now() is fixed at the end of the
-// generated traffic (STRATA_BENCH_NOW, RFC 3339, default 2026-12-01T00:00:00Z).
+// Data and now(): bench/bench_dataset.h (bench/workloads/queries.sh loads the 10M-event,
+// 10K-merchant, 30-day dataset).
 // STRATA_BENCH_EXPLAIN=1 prints each query's EXPLAIN ANALYZE to stderr first.
 // STRATA_BENCH_QUERIES names the query file (default bench/workloads/queries.sql, the raw
 // forms; bench/workloads/report_queries.sql has the report forms on sessions, rollups and
@@ -14,87 +12,28 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "common/temp_dir.h"
-#include "engine/engine.h"
-#include "ingest/generator.h"
-#include "query/expr.h"
+#include "bench/bench_dataset.h"
 #include "query/query.h"
 
 namespace strata {
 namespace {
 
 struct Fixture {
-  std::unique_ptr<TempDir> temp;
-  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<bench::BenchDataset> data;
   std::vector<std::string> queries;  // Q1..Q8 with ':m' placeholders
-  int64_t now_us = 0;
 };
 
 Fixture& GetFixture() {
   static Fixture* f = [] {
     auto* fx = new Fixture;
-    engine::EngineOptions options;
-    options.flush_on_close = false;
-    if (const char* dir = std::getenv("STRATA_BENCH_DATA_DIR")) {
-      options.data_dir = dir;
-      options.read_only = true;
-    } else {
-      fx->temp = std::make_unique<TempDir>();
-      options.data_dir = fx->temp->path();
-      options.wal_sync = engine::WalSyncMode::kRelaxed;
-    }
-    auto engine = engine::Engine::Open(options);
-    if (!engine.ok()) {
-      std::fprintf(stderr, "open: %s\n", std::string(engine.status().message()).c_str());
-      std::exit(1);
-    }
-    fx->engine = std::move(*engine);
-    if (fx->temp) {
-      ingest::GeneratorOptions gen;
-      gen.events = 1'000'000;
-      gen.merchants = 1000;
-      gen.days = 30;
-      ingest::Generator g(gen);
-      std::vector<engine::Event> batch(4096);
-      size_t n = 0;
-      while (g.Next(&batch[n])) {
-        if (++n == batch.size()) {
-          (void)fx->engine->Append(batch);
-          n = 0;
-        }
-      }
-      batch.resize(n);
-      (void)fx->engine->Append(batch);
-      (void)fx->engine->Flush();
-    }
-    const char* now = std::getenv("STRATA_BENCH_NOW");
-    fx->now_us =
-        *query::ParseTimestamp(now != nullptr ? now : "2026-12-01T00:00:00Z", absl::UTCTimeZone());
-    const char* queries = std::getenv("STRATA_BENCH_QUERIES");
-    std::ifstream in(queries != nullptr
-                         ? std::string(queries)
-                         : std::string(STRATA_SOURCE_DIR) + "/bench/workloads/queries.sql");
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string current;
-    for (absl::string_view line : absl::StrSplit(text.str(), '\n')) {
-      if (absl::StartsWith(line, "--")) continue;
-      current += std::string(line) + "\n";
-      if (absl::EndsWith(absl::StripTrailingAsciiWhitespace(line), ";")) {
-        fx->queries.push_back(current);
-        current.clear();
-      }
-    }
+    fx->data = bench::OpenBenchDataset();
+    fx->queries = bench::ReadBenchQueries("queries.sql");
     return fx;
   }();
   return *f;
@@ -102,9 +41,9 @@ Fixture& GetFixture() {
 
 void RunQuery(benchmark::State& state, const std::string& sql) {
   Fixture& fx = GetFixture();
-  engine::Engine* engine = fx.engine.get();
+  engine::Engine* engine = fx.data->engine.get();
   query::QuerySession session([engine] { return engine->GetSnapshot(); }, {});
-  session.SetNowForTesting(fx.now_us);
+  session.SetNowForTesting(fx.data->now_us);
   if (std::getenv("STRATA_BENCH_EXPLAIN") != nullptr) {
     // Once per query: where the time goes, operator by operator.
     auto plan = session.Execute("EXPLAIN ANALYZE " + sql);
@@ -145,7 +84,7 @@ void BM_Query(benchmark::State& state, int q, const char* merchant) {
 // the merchant's rows.
 void BM_FilteredCount(benchmark::State& state) {
   Fixture& fx = GetFixture();
-  engine::Engine* engine = fx.engine.get();
+  engine::Engine* engine = fx.data->engine.get();
   query::QuerySession session([engine] { return engine->GetSnapshot(); }, {});
   auto total = session.Execute("SELECT count(*) FROM events WHERE merchant = 'shop-000001'");
   int64_t rows = total.ok() ? total->rows[0][0].i : 0;
