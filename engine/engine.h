@@ -13,6 +13,13 @@
 // sessions that became final, their pageviews, a companion rollup segment per data
 // segment and the sessionizer's checkpoint (docs/architecture.md, "Processing").
 //
+// External log (Kafka): with write_ahead_log off, the source is the log. Each Append may
+// advance source positions (topic/partition -> next offset); a memtable frozen for flush
+// remembers the positions it covers and its flush records them for its shard in the same
+// manifest edit as the segments, so DurablePositions() says exactly where each shard's
+// durable state ends and a restarted consumer resumes there (docs/architecture.md,
+// "Kafka ingest").
+//
 // Read path: GetSnapshot() pins the current segments and memtable prefixes (snapshot.h);
 // scans run on a snapshot (scan.h) without blocking writers.
 //
@@ -22,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +78,11 @@ struct EngineOptions {
   // into memory so every acknowledged event is visible. Append and Flush then fail with
   // FailedPrecondition; `shards` and the write tuning above are ignored.
   bool read_only = false;
+  // Log every acknowledged group to the WAL first. Off when an external log (Kafka) is the
+  // source of truth: Append then acknowledges once the events are in memtables, and a crash
+  // loses only what the source still has (see DurablePositions). WAL files left by an
+  // earlier run are still replayed.
+  bool write_ahead_log = true;
 
   // Processing (docs/metrics.md). Events up to this much older than the shard's event-time
   // watermark still land in their sessions; older ones are stored and counted as late.
@@ -109,6 +122,10 @@ struct EngineStats {
   uint64_t held_sessions = 0;  // open or not yet final, over all shards (after last flush)
 };
 
+// Positions in external logs: source key (e.g. "strata.events/3", a topic and partition)
+// -> the next offset to read. A key's absence means position 0.
+using SourcePositions = std::map<std::string, int64_t>;
+
 class Engine {
  public:
   // Opens (creating if needed) the data directory: takes its lock, loads the manifest,
@@ -122,7 +139,17 @@ class Engine {
   // Durably appends `events` (see WalSyncMode). REQUIRES: events are valid
   // (ingest::ValidateEvent). On error none of the events is acknowledged; after a WAL
   // write error the engine refuses further writes.
-  virtual absl::Status Append(absl::Span<const Event> events) = 0;
+  absl::Status Append(absl::Span<const Event> events) { return Append(events, {}); }
+  // The same, and once the events are committed every source in `advance` moves to its
+  // given position (positions only move forward). REQUIRES: all events of the sources'
+  // offsets before those positions were appended, by this call or earlier ones; events
+  // of one source offset (an NDJSON message) come in one call.
+  virtual absl::Status Append(absl::Span<const Event> events, const SourcePositions& advance) = 0;
+  // Per shard (index = shard): every event of source k before position [k] that belongs to
+  // the shard is in segments listed by the manifest, and no event at or after it is. A
+  // consumer resumes source k at the minimum over shards and drops the events of a shard
+  // below that shard's position.
+  virtual std::vector<SourcePositions> DurablePositions() const = 0;
   // Freezes every non-empty memtable and waits until all are flushed to segments.
   virtual absl::Status Flush() = 0;
   // Flushes (if flush_on_close and not read-only), stops the background thread, releases

@@ -7,12 +7,12 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git python3
   libabsl-dev libsimdjson-dev libroaring-dev liblz4-dev libzstd-dev
   libre2-dev libedit-dev libsqlite3-dev tzdata
-  libboost-dev zlib1g-dev libssl-dev libtomlplusplus-dev libpq-dev libhiredis-dev
+  libboost-dev zlib1g-dev libssl-dev libtomlplusplus-dev libpq-dev libhiredis-dev librdkafka-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   zstd time curl
   # real clients the serving tests drive
   postgresql-client python3-psycopg2 openjdk-17-jdk-headless libpostgresql-jdbc-java
-  redis-server
+  redis-server kcat
 )
 
 missing=()
