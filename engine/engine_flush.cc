@@ -98,6 +98,7 @@ absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
   edit.catalog_checkpoint = catalog_durable;
   edit.next_file_number = next_file_number_;
   edit.properties[FlushedSeqProperty(task.shard)] = absl::StrCat(mem.max_seq());
+  std::vector<std::pair<uint32_t, SourcePositions>> positions = RecordSourcePositions(task, &edit);
   RETURN_IF_ERROR(manifest_->LogAndApply(edit));
   if (!derived.old_checkpoint.empty()) {
     (void)storage::RemoveFile(storage::JoinPath(storage::JoinPath(options_.data_dir, "sessionizer"),
@@ -110,6 +111,7 @@ absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
   for (auto& h : derived.sessions) session_segments_[h->meta().id] = std::move(h);
   for (auto& h : derived.pageviews) pageview_segments_[h->meta().id] = std::move(h);
   shards_[task.shard].published_sessionizer = std::move(published);
+  for (auto& [shard, covered] : positions) shards_[shard].durable_positions = std::move(covered);
   stats_.flushes++;
   stats_.segments_written += parts.size();
   stats_.segment_bytes_written += bytes;

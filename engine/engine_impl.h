@@ -30,6 +30,14 @@ namespace strata::engine {
 
 // Manifest property holding a shard's flushed sequence.
 std::string FlushedSeqProperty(uint32_t shard);
+// Manifest property holding the source positions a shard's segments cover
+// (engine_sources.cc; docs/format/logs.md).
+std::string SourcesProperty(uint32_t shard);
+std::string EncodeSourcePositions(const SourcePositions& positions);
+// DataLoss on malformed text.
+absl::StatusOr<SourcePositions> DecodeSourcePositions(std::string_view text);
+// Raises every position of `into` to the one in `from` (positions only move forward).
+void AdvanceSourcePositions(const SourcePositions& from, SourcePositions* into);
 
 class EngineImpl final : public Engine {
  public:
@@ -38,7 +46,9 @@ class EngineImpl final : public Engine {
 
   absl::Status OpenAndRecover();
 
-  absl::Status Append(absl::Span<const Event> events) override;
+  using Engine::Append;
+  absl::Status Append(absl::Span<const Event> events, const SourcePositions& advance) override;
+  std::vector<SourcePositions> DurablePositions() const override;
   absl::Status Flush() override;
   absl::Status Close() override;
   std::shared_ptr<const Snapshot> GetSnapshot() const override;
@@ -53,8 +63,9 @@ class EngineImpl final : public Engine {
   struct Writer {
     absl::Span<const Event> events;
     std::string_view encoded;  // the events' WAL encoding, made by the writer's own thread
-    bool flush_all = false;    // freeze every non-empty memtable
-    bool freeze_old = false;   // freeze memtables older than memtable_max_age
+    const SourcePositions* advance = nullptr;  // applied once the group is committed
+    bool flush_all = false;                    // freeze every non-empty memtable
+    bool freeze_old = false;                   // freeze memtables older than memtable_max_age
     absl::Status status;
     bool done = false;
     absl::CondVar cv;
@@ -63,7 +74,8 @@ class EngineImpl final : public Engine {
     std::shared_ptr<Memtable> mem;
     uint64_t mem_floor_seq = 0;  // every row of `mem` has sequence >= this
     std::deque<std::shared_ptr<Memtable>> frozen;
-    uint64_t flushed_seq = 0;  // events of this shard up to here are in segments
+    uint64_t flushed_seq = 0;           // events of this shard up to here are in segments
+    SourcePositions durable_positions;  // as recorded by the manifest (engine.h)
     // The sessionizer after the shard's last flush, as readers see it. The flush thread
     // works on `sessionizer` (its own copy) and publishes a copy here.
     std::shared_ptr<const Sessionizer> published_sessionizer;
@@ -80,6 +92,7 @@ class EngineImpl final : public Engine {
   struct FlushTask {
     uint32_t shard;
     std::shared_ptr<Memtable> memtable;
+    SourcePositions covers;  // the applied source positions when the memtable was frozen
   };
 
   // engine_write.cc
@@ -88,7 +101,7 @@ class EngineImpl final : public Engine {
   absl::Status ApplyGroup(const std::vector<Writer*>& group,
                           const std::vector<const Event*>& events, uint64_t first_seq);
   absl::Status WriteWal(const std::vector<Writer*>& group, size_t events, uint64_t first_seq);
-  void PublishGroup(size_t events);
+  void PublishGroup(size_t events, const std::vector<Writer*>& group);
   // Resolves client ids and inserts the events into their shards' memtables (`mems`).
   void InsertShards(const std::vector<const Event*>& events, uint64_t first_seq,
                     std::vector<Memtable*>& mems);
@@ -106,6 +119,10 @@ class EngineImpl final : public Engine {
   void FlushLoop();
   absl::Status FlushMemtable(const FlushTask& task);
   uint64_t OldestNeededSeqLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
+  // Adds to `edit` the source positions of the flushed shard and of every shard that holds
+  // nothing unflushed; returns them by shard for publishing after the edit is durable.
+  std::vector<std::pair<uint32_t, SourcePositions>> RecordSourcePositions(
+      const FlushTask& task, storage::ManifestEdit* edit);
 
   // engine_process.cc (flush thread)
   SettingsById MakeSettingsById() const;
@@ -170,6 +187,8 @@ class EngineImpl final : public Engine {
   absl::CondVar flush_cv_;  // work for the flush thread
   absl::CondVar done_cv_;   // a flush finished
   uint64_t visible_seq_ ABSL_GUARDED_BY(state_mu_) = 0;
+  // Where every external source stands after the last committed group.
+  SourcePositions applied_positions_ ABSL_GUARDED_BY(state_mu_);
   EngineStats stats_ ABSL_GUARDED_BY(state_mu_);
 
   uint64_t next_file_number_ = 1;  // flush thread (manifest owner)

@@ -130,6 +130,9 @@ absl::Status EngineImpl::OpenAndRecover() {
         (void)absl::SimpleAtoi(it->second, &flushed);
       shards_[s].flushed_seq = flushed;
       next_seq_ = std::max(next_seq_, flushed + 1);
+      if (auto it = props.find(SourcesProperty(s)); it != props.end()) {
+        ASSIGN_OR_RETURN(shards_[s].durable_positions, DecodeSourcePositions(it->second));
+      }
     }
   }
   settings_by_id_ = MakeSettingsById();

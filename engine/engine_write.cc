@@ -13,16 +13,35 @@ constexpr size_t kMaxGroupEvents = 256 * 1024;
 
 }  // namespace
 
-absl::Status EngineImpl::Append(absl::Span<const Event> events) {
+absl::Status EngineImpl::Append(absl::Span<const Event> events, const SourcePositions& advance) {
   if (options_.read_only) return absl::FailedPreconditionError("engine opened read-only");
-  if (events.empty()) return absl::OkStatus();
-  // Encoding here, in the caller's thread, keeps it off the single commit leader.
-  thread_local std::string encoded;
-  encoded.clear();
-  for (const Event& e : events) EncodeEvent(e, &encoded);
+  if (!advance.empty()) {
+    // With a WAL, a restart would replay events past the recorded positions and the
+    // source would deliver them again.
+    if (options_.write_ahead_log) {
+      return absl::FailedPreconditionError(
+          "source positions need an engine opened with write_ahead_log off (the source is "
+          "the log)");
+    }
+    for (const auto& [key, offset] : advance) {
+      if (key.empty() || key.find_first_of("=;") != std::string::npos || offset < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("bad source position '", key, "' = ", offset,
+                         " (keys are non-empty without '=' or ';', offsets >= 0)"));
+      }
+    }
+  }
+  if (events.empty() && advance.empty()) return absl::OkStatus();
   Writer w;
   w.events = events;
-  w.encoded = encoded;
+  w.advance = advance.empty() ? nullptr : &advance;
+  if (options_.write_ahead_log) {
+    // Encoding here, in the caller's thread, keeps it off the single commit leader.
+    thread_local std::string encoded;
+    encoded.clear();
+    for (const Event& e : events) EncodeEvent(e, &encoded);
+    w.encoded = encoded;
+  }
   return Enqueue(&w);
 }
 
@@ -64,8 +83,9 @@ absl::Status EngineImpl::CommitGroup(const std::vector<Writer*>& group) {
     if (!bg_error_.ok()) return bg_error_;
   }
   std::vector<const Event*> events;
-  bool flush_all = false, freeze_old = false;
+  bool flush_all = false, freeze_old = false, advances = false;
   for (Writer* w : group) {
+    advances |= w->advance != nullptr;
     for (const Event& e : w->events) events.push_back(&e);
     flush_all |= w->flush_all;
     freeze_old |= w->freeze_old;
@@ -93,7 +113,9 @@ absl::Status EngineImpl::CommitGroup(const std::vector<Writer*>& group) {
       return bg_error_;
     }
     next_seq_ += events.size();
-    PublishGroup(events.size());
+    PublishGroup(events.size(), group);
+  } else if (advances) {
+    PublishGroup(0, group);  // messages that held no (new) events still move the sources
   }
   MaybeFreeze(flush_all, freeze_old);
   return absl::OkStatus();
@@ -162,18 +184,26 @@ absl::Status EngineImpl::WriteWal(const std::vector<Writer*>& group, size_t even
 // use the second core), so the write path stays on one thread.
 absl::Status EngineImpl::ApplyGroup(const std::vector<Writer*>& group,
                                     const std::vector<const Event*>& events, uint64_t first_seq) {
-  RETURN_IF_ERROR(WriteWal(group, events.size(), first_seq));
+  if (options_.write_ahead_log) RETURN_IF_ERROR(WriteWal(group, events.size(), first_seq));
   std::vector<Memtable*> mems(shard_count_);
   {
     absl::MutexLock lock(&state_mu_);
-    for (uint32_t s = 0; s < shard_count_; ++s) mems[s] = shards_[s].mem.get();
+    for (uint32_t s = 0; s < shard_count_; ++s) {
+      // A memtable frozen in the middle of a group would cover source positions only up to
+      // the previous group while holding some of this one's events: freeze it before.
+      if (shards_[s].mem->rows() + events.size() > Memtable::kMaxRows) FreezeLocked(s, first_seq);
+      mems[s] = shards_[s].mem.get();
+    }
   }
   InsertShards(events, first_seq, mems);
   return absl::OkStatus();
 }
 
-void EngineImpl::PublishGroup(size_t events) {
+void EngineImpl::PublishGroup(size_t events, const std::vector<Writer*>& group) {
   absl::MutexLock lock(&state_mu_);
+  for (const Writer* w : group) {
+    if (w->advance != nullptr) AdvanceSourcePositions(*w->advance, &applied_positions_);
+  }
   for (ShardState& shard : shards_) {
     shard.mem->Publish();
     if (shard.mem->empty()) shard.mem_floor_seq = next_seq_;
@@ -191,7 +221,7 @@ void EngineImpl::FreezeLocked(uint32_t shard, uint64_t floor_seq) {
   s.mem->Publish();
   frozen_bytes_ += s.mem->MemoryBytes();
   s.frozen.push_back(s.mem);
-  flush_queue_.push_back({shard, s.mem});
+  flush_queue_.push_back({shard, s.mem, applied_positions_});
   s.mem = std::make_shared<Memtable>();
   s.mem_floor_seq = floor_seq;
   flush_cv_.Signal();
