@@ -44,6 +44,11 @@ class StoreTarget : public AdminTarget {
     return absl::NotFoundError(absl::StrCat("no merchant \"", merchant, "\""));
   }
 
+  absl::StatusOr<std::string> StatusJson() override {
+    return absl::FailedPreconditionError(
+        "status needs --server http://HOST:PORT: only a running server has ingest state");
+  }
+
  private:
   std::unique_ptr<auth::TenantStore> store_;
 };
@@ -91,6 +96,10 @@ class ServerTarget : public AdminTarget {
 
  private:
   // Names go into the URL path, so only valid ones (which need no escaping) are sent.
+  absl::StatusOr<std::string> StatusJson() override {
+    return Call("GET", "/api/v1/admin/status", "", 200);
+  }
+
   static absl::StatusOr<std::string> MerchantPath(const std::string& merchant) {
     if (!auth::tenants_file::IsValidMerchantName(merchant)) {
       return absl::NotFoundError(absl::StrCat("no merchant \"", merchant, "\""));

@@ -32,6 +32,9 @@ class AdminTarget {
   // Changes some overrides (TenantStore::ChangeLimits); the merchant as it is afterwards.
   virtual absl::StatusOr<auth::MerchantInfo> ChangeLimits(const std::string& merchant,
                                                           const auth::LimitsChange& change) = 0;
+  // A running server's GET /api/v1/admin/status body; FailedPrecondition for a data
+  // directory (a stopped server has no ingest state to report).
+  virtual absl::StatusOr<std::string> StatusJson() = 0;
 };
 
 // The store in `data_dir` (which must exist). `admin_user` is the server's auth.admin_user:

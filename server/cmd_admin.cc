@@ -6,11 +6,14 @@
 #include <cstdlib>
 #include <optional>
 
+#include <simdjson.h>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status.h"
 #include "server/admin_target.h"
@@ -18,12 +21,14 @@
 #include "server/auth/admin_json.h"
 #include "server/auth/limits.h"
 #include "server/commands.h"
+#include "server/serve_status.h"
 
 namespace strata::server {
 namespace {
 
 constexpr char kOverview[] =
     "usage: strata admin merchant <action> [flags]\n"
+    "       strata admin status --server URL [--format json] [--rate-seconds N]\n"
     "\n"
     "Manages merchants: who may log in (PG wire, HTTP), with which password, write key\n"
     "(trackers) and API token (HTTP Bearer), their query limits and processing settings\n"
@@ -327,6 +332,66 @@ int RunList(const std::vector<std::string>& args) {
   return 0;
 }
 
+// A counter of a status JSON ("kafka.consumer.events"), 0 when absent.
+double StatusNumber(const std::string& json, std::initializer_list<const char*> path) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(json).get(e) != simdjson::SUCCESS) return 0;
+  for (const char* key : path) {
+    if (e[key].get(e) != simdjson::SUCCESS) return 0;
+  }
+  double v = 0;
+  int64_t i = 0;
+  if (e.get(i) == simdjson::SUCCESS) return static_cast<double>(i);
+  uint64_t u = 0;
+  if (e.get(u) == simdjson::SUCCESS) return static_cast<double>(u);
+  return e.get(v) == simdjson::SUCCESS ? v : 0;
+}
+
+int RunStatus(const std::vector<std::string>& args) {
+  TargetFlags target_flags;
+  int64_t rate_seconds = 1;
+  ArgParser parser("strata admin status --server URL [flags]",
+                   "Shows a running server's ingest state: engine counters and, in Kafka mode,\n"
+                   "assigned partitions with positions, lag and durable offsets, dead letters and\n"
+                   "producer deliveries; rates are measured over --rate-seconds.");
+  target_flags.Declare(&parser, /*with_format=*/true);
+  parser.AddInt64("rate-seconds", &rate_seconds, "measure rates over this many seconds (0 = none)");
+  if (std::optional<int> exit = parser.ParseOrExit(args, "admin status")) return *exit;
+  if (!parser.positional().empty()) return UsageError("status takes no NAME");
+  int exit = 0;
+  std::unique_ptr<AdminTarget> target = OpenTarget(target_flags, &exit);
+  if (!target) return exit;
+  absl::StatusOr<std::string> first = target->StatusJson();
+  if (!first.ok()) return Fail(first.status());
+  if (target_flags.format == "json" || rate_seconds <= 0) {
+    std::fputs(
+        target_flags.format == "json" ? (*first + "\n").c_str() : FormatServeStatus(*first).c_str(),
+        stdout);
+    return 0;
+  }
+  absl::SleepFor(absl::Seconds(rate_seconds));
+  absl::StatusOr<std::string> second = target->StatusJson();
+  if (!second.ok()) return Fail(second.status());
+  std::fputs(FormatServeStatus(*second).c_str(), stdout);
+  auto rate = [&](std::initializer_list<const char*> path) {
+    return (StatusNumber(*second, path) - StatusNumber(*first, path)) /
+           static_cast<double>(rate_seconds);
+  };
+  std::printf("rates over %lld s: appended %.0f events/s", static_cast<long long>(rate_seconds),
+              rate({"engine", "events_appended"}));
+  if (second->find("\"consumer\"") != std::string::npos) {
+    std::printf(", consumed %.0f messages/s, %.0f dead letters/s",
+                rate({"kafka", "consumer", "messages"}),
+                rate({"kafka", "consumer", "dead_letters"}));
+  }
+  if (second->find("\"producer\"") != std::string::npos) {
+    std::printf(", produced %.0f events/s", rate({"kafka", "producer", "events_delivered"}));
+  }
+  std::printf("\n");
+  return 0;
+}
+
 int RunRotate(const std::vector<std::string>& args) {
   TargetFlags target_flags;
   bool password = false, token = false;
@@ -380,8 +445,10 @@ int RunAdmin(const std::vector<std::string>& args) {
     std::fputs(kOverview, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
+  if (args[0] == "status") return RunStatus(std::vector<std::string>(args.begin() + 1, args.end()));
   if (args[0] != "merchant") {
-    return UsageError(absl::StrCat("unknown admin command '", args[0], "' (expected merchant)"));
+    return UsageError(
+        absl::StrCat("unknown admin command '", args[0], "' (expected merchant or status)"));
   }
   if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
     std::fputs(kOverview, args.size() < 2 ? stderr : stdout);

@@ -26,7 +26,9 @@
 #include "server/config.h"
 #include "server/http/http_server.h"
 #include "server/pgwire/pg_server.h"
+#include "server/serve_kafka.h"
 #include "server/serve_metrics.h"
+#include "server/serve_status.h"
 
 namespace strata::server {
 namespace {
@@ -43,6 +45,9 @@ absl::StatusOr<engine::EngineOptions> EngineOptionsFrom(const ServeConfig& c,
   o.memtable_max_rows = static_cast<size_t>(c.engine.memtable_max_rows);
   o.memtable_budget_bytes = static_cast<size_t>(c.engine.memtable_budget_mb) << 20;
   o.memtable_max_age = absl::Seconds(c.engine.memtable_max_age_seconds);
+  // In Kafka mode the topic is the log: the consumer resumes from the positions recorded
+  // with each flush, so a WAL would only write everything twice.
+  o.write_ahead_log = c.ingest.mode != "kafka";
   o.allowed_lateness_us = c.processing.allowed_lateness_minutes * engine::kMicrosPerMinute;
   o.rollup_min_rows = static_cast<uint32_t>(
       std::min<int64_t>(c.processing.rollup_min_rows, std::numeric_limits<uint32_t>::max()));
@@ -229,7 +234,20 @@ int RunServe(const std::vector<std::string>& args) {
     redis_mirror = StartRedisMirror(*config, engine->get(), &metrics);
   }
 
-  http::HttpServer http_server(HttpOptionsFrom(*config), engine->get(), tenants->get(), &metrics);
+  KafkaIngest kafka;
+  if (config->ingest.mode == "kafka") {
+    absl::StatusOr<KafkaIngest> started_kafka = StartKafkaIngest(*config, engine->get(), &metrics);
+    if (!started_kafka.ok()) return Fail("cannot start Kafka ingest", started_kafka.status());
+    kafka = std::move(*started_kafka);
+  }
+  http::HttpServerOptions http_options = HttpOptionsFrom(*config);
+  http_options.kafka_producer = kafka.producer.get();
+  http_options.status_json = [sources = ServeStatusSources{engine->get(), kafka.consumer.get(),
+                                                           kafka.producer.get(),
+                                                           config->ingest.mode, started}] {
+    return ServeStatusJson(sources);
+  };
+  http::HttpServer http_server(std::move(http_options), engine->get(), tenants->get(), &metrics);
   if (absl::Status s = http_server.Start(); !s.ok()) return Fail("cannot start HTTP", s);
   pgwire::PgServer pg_server(PgOptionsFrom(*config), engine->get(), tenants->get(), &metrics);
   if (absl::Status s = pg_server.Start(); !s.ok()) {
@@ -261,6 +279,14 @@ int RunServe(const std::vector<std::string>& args) {
   pg_server.Stop();
   http_stopper.join();
   if (redis_mirror) redis_mirror->Stop();
+  // Nothing produces now; the consumer appends what it gathered, flushes, commits its
+  // positions and leaves the group so its partitions move on at once.
+  if (kafka.consumer) {
+    if (absl::Status s = kafka.consumer->Stop(); !s.ok()) {
+      Log(LogLevel::kWarn, "kafka consumer stopped with an error").Kv("error", s.ToString());
+    }
+  }
+  kafka.producer.reset();
   const absl::Time flush_start = absl::Now();
   absl::Status closed = (*engine)->Close();
   if (!closed.ok()) return Fail("flush on shutdown failed", closed);

@@ -93,6 +93,18 @@ absl::Status RedisAddress(const std::string& v) {
   return absl::OkStatus();
 }
 
+// "sasl.password=x" -> "sasl.password=********": librdkafka settings in kafka.properties
+// may carry credentials.
+std::string MaskSecretProperty(const std::string& item) {
+  const size_t eq = item.find('=');
+  if (eq == std::string::npos) return item;
+  const std::string key = absl::AsciiStrToLower(item.substr(0, eq));
+  if (!absl::StrContains(key, "password") && !absl::StrContains(key, "secret")) return item;
+  return absl::StrCat(item.substr(0, eq + 1), kMasked);
+}
+
+absl::Status IngestMode(const std::string& v) { return OneOf(v, {"wal", "kafka"}); }
+
 absl::Status PowerOfTwo(int64_t v) {
   if ((v & (v - 1)) != 0) return absl::InvalidArgumentError("must be a power of two");
   return absl::OkStatus();
@@ -201,6 +213,27 @@ const std::vector<Setting>& Settings() {
            "events that make a session convert (merchants may override)"),
       String("processing.time_zone", STRATA_FIELD(processing.time_zone),
              "time zone of daily rollups (IANA name; merchants may override)", TimeZoneName),
+
+      String("ingest.mode", STRATA_FIELD(ingest.mode),
+             "\"wal\" (/collect appends to the local WAL) or \"kafka\" (/collect produces to "
+             "kafka.topic; this node consumes it)",
+             IngestMode),
+
+      String("kafka.brokers", STRATA_FIELD(kafka.brokers),
+             "bootstrap servers \"host:port,...\" (required when ingest.mode = \"kafka\")"),
+      String("kafka.topic", STRATA_FIELD(kafka.topic), "topic of the events", NonEmpty),
+      String("kafka.dlq_topic", STRATA_FIELD(kafka.dlq_topic),
+             "dead-letter topic for bad messages (reason in header strata.error)", NonEmpty),
+      String("kafka.group", STRATA_FIELD(kafka.group), "consumer group of the Strata nodes",
+             NonEmpty),
+      String("kafka.client_id", STRATA_FIELD(kafka.client_id), "client.id sent to the brokers",
+             NonEmpty),
+      List("kafka.properties", STRATA_FIELD(kafka.properties),
+           "extra librdkafka settings, \"key=value\" (security.protocol, sasl.*, ssl.*)"),
+      Int("kafka.produce_timeout_ms", STRATA_FIELD(kafka.produce_timeout_ms), 100, 3'600'000,
+          "/collect waits this long for Kafka's delivery report at most (then 503)"),
+      Int("kafka.max_batch_events", STRATA_FIELD(kafka.max_batch_events), 1, 16'777'216,
+          "consumed events per engine append at most"),
 
       String("redis.address", STRATA_FIELD(redis.address),
              "Redis for the realtime mirror: \"host:port\" or \"unix:/path\" (empty = off)",
@@ -531,7 +564,7 @@ std::string ServeConfigToToml(const ServeConfig& config, bool show_secrets) {
         out.push_back('[');
         for (size_t i = 0; i < items.size(); ++i) {
           if (i > 0) out.append(", ");
-          AppendTomlString(items[i], &out);
+          AppendTomlString(show_secrets ? items[i] : MaskSecretProperty(items[i]), &out);
         }
         out.push_back(']');
         break;

@@ -77,6 +77,21 @@ struct ServeConfig {
     std::string time_zone = "UTC";
   } processing;
 
+  struct Ingest {
+    std::string mode = "wal";  // "wal": /collect appends here | "kafka": via the topic
+  } ingest;
+
+  struct Kafka {          // ingest.mode = "kafka" (docs/operations.md, "Kafka ingest")
+    std::string brokers;  // bootstrap servers "host:port,..."; required in kafka mode
+    std::string topic = "strata.events";
+    std::string dlq_topic = "strata.events.dlq";
+    std::string group = "strata";
+    std::string client_id = "strata";
+    std::vector<std::string> properties;  // extra librdkafka "key=value" settings
+    int64_t produce_timeout_ms = 30'000;  // /collect waits this long for delivery at most
+    int64_t max_batch_events = 65'536;    // events per engine append when consuming
+  } kafka;
+
   struct Redis {          // the realtime mirror; off unless `address` is set
     std::string address;  // "host:port" or "unix:/path/to.sock"; empty = off
     std::string password;

@@ -100,4 +100,57 @@ void AppendRedisMirrorMetrics(const ingest::RedisMirrorStats& stats, std::string
                stats.connected ? 1 : 0);
 }
 
+void AppendKafkaConsumerMetrics(const ingest::kafka::ConsumerStats& s, std::string* out) {
+  AppendMetric(out, "strata_kafka_consumed_messages_total", "counter",
+               "Kafka messages consumed (good, bad and already-durable ones)",
+               static_cast<double>(s.messages));
+  AppendMetric(out, "strata_kafka_consumed_bytes_total", "counter",
+               "Bytes of Kafka message values consumed", static_cast<double>(s.bytes));
+  AppendMetric(out, "strata_kafka_consumed_events_total", "counter",
+               "Events from Kafka appended to the engine", static_cast<double>(s.events));
+  AppendMetric(out, "strata_kafka_duplicates_skipped_total", "counter",
+               "Events re-read after a restart and dropped: already in segments",
+               static_cast<double>(s.duplicates_skipped));
+  AppendMetric(out, "strata_kafka_dead_letters_total", "counter",
+               "Bad lines sent to the dead-letter topic", static_cast<double>(s.dead_letters));
+  AppendMetric(out, "strata_kafka_dead_letter_errors_total", "counter",
+               "Dead letters that could not be delivered (logged)",
+               static_cast<double>(s.dead_letter_errors));
+  AppendMetric(out, "strata_kafka_append_errors_total", "counter",
+               "Engine appends that failed and were retried", static_cast<double>(s.append_errors));
+  AppendMetric(out, "strata_kafka_rebalances_total", "counter", "Consumer group rebalances seen",
+               static_cast<double>(s.rebalances));
+  AppendMetric(out, "strata_kafka_commits_total", "counter",
+               "Durable positions committed to the consumer group", static_cast<double>(s.commits));
+  AppendMetric(out, "strata_kafka_assigned_partitions", "gauge", "Partitions assigned to this node",
+               static_cast<double>(s.partitions.size()));
+  AppendMetric(out, "strata_kafka_lag", "gauge",
+               "Messages behind the partitions' ends, summed over assigned partitions",
+               static_cast<double>(s.total_lag));
+  if (s.partitions.empty()) return;
+  out->append(
+      "# HELP strata_kafka_partition_lag Messages behind the end of one assigned partition\n"
+      "# TYPE strata_kafka_partition_lag gauge\n");
+  for (const ingest::kafka::PartitionStats& p : s.partitions) {
+    if (p.lag < 0) continue;
+    absl::StrAppend(out, "strata_kafka_partition_lag{partition=\"", p.partition, "\"} ", p.lag,
+                    "\n");
+  }
+}
+
+void AppendKafkaProducerMetrics(const ingest::kafka::ProducerStats& s, std::string* out) {
+  AppendMetric(out, "strata_kafka_produced_messages_total", "counter",
+               "Messages /collect delivered to Kafka", static_cast<double>(s.messages_delivered));
+  AppendMetric(out, "strata_kafka_produced_events_total", "counter",
+               "Events /collect delivered to Kafka", static_cast<double>(s.events_delivered));
+  AppendMetric(out, "strata_kafka_produce_errors_total", "counter",
+               "Messages Kafka did not accept (the /collect request got a 503)",
+               static_cast<double>(s.delivery_errors));
+  AppendMetric(out, "strata_kafka_produce_queue_full_total", "counter",
+               "/collect requests refused because the producer queue was full",
+               static_cast<double>(s.queue_full));
+  AppendMetric(out, "strata_kafka_produce_in_flight", "gauge",
+               "Messages queued for Kafka, not yet delivered", static_cast<double>(s.in_flight));
+}
+
 }  // namespace strata::server

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "ingest/kafka/consumer.h"
+#include "ingest/kafka/producer.h"
 #include "ingest/redis/redis_mirror.h"
 #include "server/base/metrics.h"
 
@@ -16,5 +18,10 @@ void RegisterEngineMetrics(engine::Engine* engine, MetricsRegistry* metrics);
 // Appends the Redis mirror's counters (pushes, errors, resyncs, connected) in Prometheus
 // text format.
 void AppendRedisMirrorMetrics(const ingest::RedisMirrorStats& stats, std::string* out);
+
+// Appends the Kafka consumer's counters, total and per-partition lag.
+void AppendKafkaConsumerMetrics(const ingest::kafka::ConsumerStats& stats, std::string* out);
+// Appends the Kafka producer's (/collect in kafka mode) delivery counters.
+void AppendKafkaProducerMetrics(const ingest::kafka::ProducerStats& stats, std::string* out);
 
 }  // namespace strata::server

@@ -105,6 +105,11 @@ HttpReply AdminApi::Handle(const HttpRequest& request) {
     return reply;
   }
   if (!principal->admin) return ErrorReply(403, "the admin API is for the admin only");
+  if (request.path == kAdminStatusPath) {
+    if (!status_) return ErrorReply(404, "no such admin endpoint");
+    if (request.method != "GET") return MethodNotAllowed("GET");
+    return JsonReply(status_());
+  }
 
   // The path below /api/v1/admin/merchants: "", "/NAME" or "/NAME/ACTION".
   std::string_view rest = std::string_view(request.path).substr(kAdminMerchantsPath.size());

@@ -1,6 +1,7 @@
-// /api/v1/admin/merchants: merchant management over HTTP, for the admin only
-// (docs/http.md, "Admin API").
+// /api/v1/admin/merchants: merchant management over HTTP, and /api/v1/admin/status, for
+// the admin only (docs/http.md, "Admin API").
 //
+//   GET    /api/v1/admin/status                        200 {"engine":{..},"kafka":{..}}
 //   GET    /api/v1/admin/merchants                     200 {"merchants":[...]}
 //   POST   /api/v1/admin/merchants                     201 {"merchant","password","write_key",
 //          {"merchant":..,"password":..,"limits":{..}}      "api_token"}
@@ -19,22 +20,33 @@
 // Thread safety: Handle may run on many threads at once (TenantStore is thread-safe).
 #pragma once
 
+#include <functional>
+#include <string>
+#include <utility>
+
 #include "server/auth/tenants.h"
 #include "server/http/request.h"
 
 namespace strata::server::http {
 
 inline constexpr std::string_view kAdminMerchantsPath = "/api/v1/admin/merchants";
+inline constexpr std::string_view kAdminStatusPath = "/api/v1/admin/status";
+
+// The body of GET /api/v1/admin/status (a JSON object), made at request time.
+using StatusJsonFn = std::function<std::string()>;
 
 class AdminApi {
  public:
-  explicit AdminApi(auth::TenantStore* tenants) : tenants_(tenants) {}
+  // A null `status` answers /api/v1/admin/status with 404.
+  AdminApi(auth::TenantStore* tenants, StatusJsonFn status)
+      : tenants_(tenants), status_(std::move(status)) {}
 
   // Runs the request (blocking: changes are fsync'ed; call it off the I/O threads).
   HttpReply Handle(const HttpRequest& request);
 
  private:
   auth::TenantStore* const tenants_;
+  const StatusJsonFn status_;
 };
 
 }  // namespace strata::server::http

@@ -46,6 +46,7 @@ struct CollectHandler::Worker {
   ingest::EventDecoder decoder;
   std::vector<engine::Event> events;
   std::vector<std::string_view> spans;
+  std::vector<ingest::kafka::OutgoingEvent> outgoing;  // Kafka mode: the accepted events
   std::string inflated;
 };
 
@@ -57,15 +58,20 @@ struct CollectHandler::Metrics {
 };
 
 CollectHandler::CollectHandler(CollectLimits limits, engine::Engine* engine,
-                               MetricsRegistry* metrics)
-    : limits_(std::move(limits)), engine_(engine), metrics_(std::make_unique<Metrics>()) {
+                               ingest::kafka::EventProducer* producer, MetricsRegistry* metrics)
+    : limits_(std::move(limits)),
+      engine_(engine),
+      producer_(producer),
+      metrics_(std::make_unique<Metrics>()) {
   metrics_->accepted =
       metrics->GetCounter("strata_ingest_events_total", "Events accepted by /collect (durable)");
   metrics_->batch_events = metrics->GetHistogram("strata_ingest_batch_events",
                                                  "Events per /collect request", BatchBuckets());
   metrics_->append_seconds = metrics->GetHistogram(
       "strata_ingest_append_seconds",
-      "Time /collect waited for Engine::Append (WAL group commit durable)", LatencyBuckets());
+      producer != nullptr ? "Time /collect waited for Kafka's delivery reports"
+                          : "Time /collect waited for Engine::Append (WAL group commit durable)",
+      LatencyBuckets());
   for (size_t i = 0; i < kReasonCount; ++i) {
     metrics_->rejected[i] = metrics->GetCounter(
         "strata_ingest_rejected_total", "Events rejected by /collect, by the field at fault",
@@ -92,6 +98,7 @@ void CollectHandler::ReleaseWorker(std::unique_ptr<Worker> worker) {
   if (worker->inflated.capacity() > kMaxKeptInflateBytes) std::string().swap(worker->inflated);
   worker->inflated.clear();
   worker->spans.clear();
+  worker->outgoing.clear();
   absl::MutexLock lock(&mu_);
   idle_workers_.push_back(std::move(worker));
 }
@@ -164,19 +171,13 @@ HttpReply CollectHandler::Handle(const CollectAuth& auth, std::string body, Body
       reject(i, "merchant", "does not belong to this write key");
       continue;
     }
+    if (producer_ != nullptr) w->outgoing.push_back({event->merchant, w->spans[i]});
     ++accepted;
   }
   metrics_->batch_events->Observe(static_cast<double>(w->spans.size()));
 
   if (accepted > 0) {
-    const auto start = std::chrono::steady_clock::now();
-    const absl::Status s = engine_->Append(absl::MakeConstSpan(w->events.data(), accepted));
-    metrics_->append_seconds->Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    if (!s.ok()) {
-      Log(LogLevel::kError, "append failed").Kv("proto", "http").Kv("error", s.ToString());
-      return ErrorReply(503, absl::StrCat("events not stored: ", std::string(s.message())));
-    }
+    if (std::optional<HttpReply> failed = Store(*w, accepted)) return std::move(*failed);
     metrics_->accepted->Add(accepted);
   }
 
@@ -194,6 +195,25 @@ HttpReply CollectHandler::Handle(const CollectAuth& auth, std::string body, Body
   if (rejected > limits_.max_errors_reported) out += ",\"errors_truncated\":true";
   out += "}";
   return JsonReply(std::move(out), accepted == 0 ? 400 : 200);
+}
+
+std::optional<HttpReply> CollectHandler::Store(Worker& w, size_t accepted) {
+  const auto start = std::chrono::steady_clock::now();
+  const absl::Status s = producer_ != nullptr
+                             ? producer_->ProduceEvents(w.outgoing)
+                             : engine_->Append(absl::MakeConstSpan(w.events.data(), accepted));
+  metrics_->append_seconds->Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (s.ok()) return std::nullopt;
+  // A full producer queue is ordinary back-pressure; anything else deserves a log line.
+  if (!absl::IsResourceExhausted(s)) {
+    Log(LogLevel::kError, producer_ != nullptr ? "produce failed" : "append failed")
+        .Kv("proto", "http")
+        .Kv("error", s.ToString());
+  }
+  HttpReply reply = ErrorReply(503, absl::StrCat("events not stored: ", std::string(s.message())));
+  reply.headers.emplace_back("Retry-After", std::to_string(limits_.retry_after_seconds));
+  return reply;
 }
 
 }  // namespace strata::server::http

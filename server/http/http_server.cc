@@ -19,6 +19,7 @@ CollectLimits MakeCollectLimits(const HttpServerOptions& o) {
   CollectLimits limits;
   limits.max_decoded_body_bytes = o.max_decoded_body_bytes;
   limits.validation = o.validation;
+  limits.retry_after_seconds = o.retry_after_seconds;
   return limits;
 }
 
@@ -41,6 +42,7 @@ Route RouteOf(std::string_view path) {
   if (path == "/healthz") return Route::kHealthz;
   if (path == "/metrics") return Route::kMetrics;
   if (path == "/api/v1/query") return Route::kQuery;
+  if (path == kAdminStatusPath) return Route::kAdmin;
   if (path.substr(0, kAdminMerchantsPath.size()) == kAdminMerchantsPath &&
       (path.size() == kAdminMerchantsPath.size() || path[kAdminMerchantsPath.size()] == '/')) {
     return Route::kAdmin;
@@ -60,9 +62,9 @@ ServerState::ServerState(HttpServerOptions o, engine::Engine* e, auth::TenantSto
       throttled(m->GetCounter("strata_http_throttled_total",
                               "Requests answered 429 because in-flight work was over its bound")),
       gate(options.max_inflight_bytes, inflight_gauge),
-      collect(MakeCollectLimits(options), e, m),
+      collect(MakeCollectLimits(options), e, options.kafka_producer, m),
       query(MakeQueryLimits(options), e, t, m),
-      admin(t),
+      admin(t, options.status_json),
       ioc(std::max(1, options.io_threads)),
       acceptor(asio::make_strand(ioc)) {
   for (size_t r = 0; r < request_seconds.size(); ++r) {

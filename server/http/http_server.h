@@ -35,8 +35,10 @@
 #include "absl/time/time.h"
 #include "engine/engine.h"
 #include "ingest/event_json.h"
+#include "ingest/kafka/producer.h"
 #include "server/auth/tenants.h"
 #include "server/base/metrics.h"
+#include "server/http/admin_api.h"
 
 namespace strata::server::http {
 
@@ -51,6 +53,11 @@ struct HttpServerOptions {
   int retry_after_seconds = 1;
   std::vector<std::string> cors_allowed_origins = {"*"};
   ingest::ValidationOptions validation;
+  // ingest.mode = "kafka": /collect produces accepted events here instead of appending
+  // them to the engine (must outlive the server).
+  ingest::kafka::EventProducer* kafka_producer = nullptr;
+  // GET /api/v1/admin/status (admin only); null = 404.
+  StatusJsonFn status_json;
   absl::Duration idle_timeout = absl::Seconds(60);  // keep-alive connections
   // /api/v1/query limits
   absl::Duration statement_timeout = absl::Seconds(30);
