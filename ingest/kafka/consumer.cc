@@ -20,8 +20,8 @@ constexpr absl::Duration kDeadLetterCloseWait = absl::Seconds(10);
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Start(
-    const ConsumerOptions& options, engine::Engine* engine) {
+absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Start(const ConsumerOptions& options,
+                                                                    engine::Engine* engine) {
   if (engine == nullptr) return absl::InvalidArgumentError("kafka consumer: no engine");
   const KafkaOptions& kafka = options.kafka;
   if (kafka.brokers.empty()) return absl::InvalidArgumentError("kafka brokers not set");
@@ -30,6 +30,9 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Start(
   if (options.max_batch_events == 0) {
     return absl::InvalidArgumentError("kafka consumer: max_batch_events must be positive");
   }
+  // Fails fast (FailedPrecondition) on an engine that keeps a WAL: positions need the
+  // source to be the log. Position 0 is where every partition starts anyway.
+  RETURN_IF_ERROR(engine->Append({}, {{SourceKey(kafka.topic, 0), 0}}));
   auto impl = std::make_unique<Impl>(options, engine);
   ASSIGN_OR_RETURN(impl->dead_letters, DeadLetterQueue::Open(kafka));
   impl->appender = std::make_unique<BatchAppender>(engine, &impl->stop);
@@ -45,6 +48,9 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Start(
       {"auto.offset.reset", "earliest"},
       {"session.timeout.ms", absl::StrCat(options.session_timeout_ms)},
       {"isolation.level", "read_committed"},
+      // librdkafka 2.0 also waits this long before fetching again when its local queue is
+      // full (queued.max.messages.kbytes); the default 500 ms stalls a busy consumer.
+      {"fetch.error.backoff.ms", "20"},
   };
   props.insert(props.end(), kafka.properties.begin(), kafka.properties.end());
   ASSIGN_OR_RETURN(KafkaConf conf, MakeConf(props));
@@ -77,11 +83,11 @@ EventConsumer::EventConsumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 EventConsumer::~EventConsumer() { (void)Stop(); }
 
 absl::Status EventConsumer::Stop() {
-  if (!impl_->thread.joinable()) {
-    return impl_->first_error.ok() ? impl_->appender->first_error() : impl_->first_error;
+  if (impl_->thread.joinable()) {
+    if (!impl_->stop.HasBeenNotified()) impl_->stop.Notify();
+    impl_->thread.join();
   }
-  if (!impl_->stop.HasBeenNotified()) impl_->stop.Notify();
-  impl_->thread.join();
+  // Append errors count even when a retry succeeded later: they are worth knowing.
   return impl_->first_error.ok() ? impl_->appender->first_error() : impl_->first_error;
 }
 
@@ -118,8 +124,8 @@ void EventConsumer::Impl::Run() {
     const absl::Time now = absl::Now();
     // A due batch goes when the appender is free; meanwhile it keeps growing, up to the
     // limit, where Submit waits (back-pressure).
-    if (batch_open && (batch.size() >= options.max_batch_events ||
-                       (now >= batch_deadline && appender->Idle()))) {
+    if (batch_open &&
+        (batch.size() >= options.max_batch_events || (now >= batch_deadline && appender->Idle()))) {
       SubmitBatch();
     }
     dead_letters->Poll();

@@ -36,8 +36,7 @@ bool EventConsumer::Impl::Cooperative() const {
 }
 
 void EventConsumer::Impl::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
-                                      rd_kafka_topic_partition_list_t* partitions,
-                                      void* opaque) {
+                                      rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* self = static_cast<Impl*>(opaque);
   self->rebalances.fetch_add(1, std::memory_order_relaxed);
   switch (err) {
@@ -85,8 +84,8 @@ void EventConsumer::Impl::Assign(rd_kafka_topic_partition_list_t* assigned) {
     p.durable = MinDurable(durable, p.key);
     const rd_kafka_topic_partition_t* c =
         rd_kafka_topic_partition_list_find(committed.get(), tp.topic, tp.partition);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && c != nullptr &&
-        c->err == RD_KAFKA_RESP_ERR_NO_ERROR && c->offset >= 0) {
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && c != nullptr && c->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        c->offset >= 0) {
       p.commit_floor = c->offset;
     }
     const int64_t start = std::max(p.durable, p.commit_floor);
@@ -137,8 +136,8 @@ void EventConsumer::Impl::Revoke(rd_kafka_topic_partition_list_t* revoked) {
   }
 }
 
-rd_kafka_resp_err_t EventConsumer::Impl::StoreDurable(
-    const rd_kafka_topic_partition_list_t* only, bool commit_now) {
+rd_kafka_resp_err_t EventConsumer::Impl::StoreDurable(const rd_kafka_topic_partition_list_t* only,
+                                                      bool commit_now) {
   if (partitions.empty()) return RD_KAFKA_RESP_ERR_NO_ERROR;
   const std::vector<engine::SourcePositions> durable = engine->DurablePositions();
   PartitionList store(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
@@ -220,4 +219,3 @@ void EventConsumer::Impl::OnError(rd_kafka_t* rk, int err, const char* reason, v
 }
 
 }  // namespace strata::ingest::kafka
-

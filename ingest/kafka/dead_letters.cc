@@ -30,12 +30,9 @@ absl::StatusOr<std::unique_ptr<DeadLetterQueue>> DeadLetterQueue::Open(const Kaf
   if (kafka.dlq_topic.empty()) return absl::InvalidArgumentError("kafka dlq_topic not set");
   std::unique_ptr<DeadLetterQueue> dlq(new DeadLetterQueue(kafka.dlq_topic));
   KafkaProperties props = {
-      {"bootstrap.servers", kafka.brokers},
-      {"client.id", absl::StrCat(kafka.client_id, "-dlq")},
-      {"enable.idempotence", "true"},
-      {"acks", "all"},
-      {"compression.type", "lz4"},
-      {"linger.ms", "20"},
+      {"bootstrap.servers", kafka.brokers}, {"client.id", absl::StrCat(kafka.client_id, "-dlq")},
+      {"enable.idempotence", "true"},       {"acks", "all"},
+      {"compression.type", "lz4"},          {"linger.ms", "20"},
       {"message.timeout.ms", "30000"},
   };
   props.insert(props.end(), kafka.properties.begin(), kafka.properties.end());
@@ -63,8 +60,7 @@ void DeadLetterQueue::Send(std::string_view key, const BadLine& line, std::strin
   const rd_kafka_resp_err_t err = rd_kafka_producev(
       rk_.get(), RD_KAFKA_V_TOPIC(topic_.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
       RD_KAFKA_V_VALUE(const_cast<char*>(line.text.data()), line.text.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers.get()),
-      RD_KAFKA_V_END);
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_END);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     Failed(source, line.text, KafkaErrorText(err));
     return;

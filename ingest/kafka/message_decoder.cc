@@ -16,8 +16,9 @@ bool IsBlank(std::string_view line) {
 // its '\n' (value.size() + 1 for the last line).
 std::pair<std::string_view, size_t> LineAt(std::string_view value, size_t pos) {
   const void* nl = std::memchr(value.data() + pos, '\n', value.size() - pos);
-  const size_t end =
-      nl == nullptr ? value.size() : static_cast<size_t>(static_cast<const char*>(nl) - value.data());
+  const size_t end = nl == nullptr
+                         ? value.size()
+                         : static_cast<size_t>(static_cast<const char*>(nl) - value.data());
   std::string_view line = value.substr(pos, end - pos);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return {line, end + 1};

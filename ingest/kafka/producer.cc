@@ -138,9 +138,8 @@ absl::Status EventProducer::Impl::Enqueue(const std::string& topic, std::string_
           : rd_kafka_producev(rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
                               RD_KAFKA_V_KEY(key.data(), key.size()),
                               RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(ctx.get()),
-                              RD_KAFKA_V_END);
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+                              RD_KAFKA_V_OPAQUE(ctx.get()), RD_KAFKA_V_END);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     {
       absl::MutexLock lock(&completion->mu);
@@ -173,8 +172,7 @@ absl::Status EventProducer::Impl::Wait(Completion* completion) {
   return completion->first_error;
 }
 
-absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Open(
-    const ProducerOptions& options) {
+absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Open(const ProducerOptions& options) {
   if (options.kafka.brokers.empty()) return absl::InvalidArgumentError("kafka brokers not set");
   if (options.kafka.topic.empty()) return absl::InvalidArgumentError("kafka topic not set");
   auto impl = std::make_unique<Impl>(options);
@@ -207,7 +205,8 @@ EventProducer::EventProducer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 
 EventProducer::~EventProducer() {
   rd_kafka_t* rk = impl_->rk.get();
-  const int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(impl_->options.delivery_timeout));
+  const int timeout_ms =
+      static_cast<int>(absl::ToInt64Milliseconds(impl_->options.delivery_timeout));
   if (rd_kafka_flush(rk, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     LogKafka("warn", "kafka producer closed with undelivered messages",
              absl::StrCat(rd_kafka_outq_len(rk), " messages purged"));
