@@ -57,9 +57,9 @@ struct PartitionStats {
 };
 
 struct ConsumerStats {
-  uint64_t messages = 0;  // consumed (including bad and dropped-as-durable ones)
-  uint64_t bytes = 0;     // message values
-  uint64_t events = 0;    // appended to the engine
+  uint64_t messages = 0;            // consumed (including bad and dropped-as-durable ones)
+  uint64_t bytes = 0;               // message values
+  uint64_t events = 0;              // appended to the engine
   uint64_t duplicates_skipped = 0;  // events already durable (after a restart)
   uint64_t dead_letters = 0;        // bad lines sent to the DLQ
   uint64_t dead_letter_errors = 0;  // DLQ deliveries that failed (the line is logged)

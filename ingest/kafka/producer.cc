@@ -186,6 +186,10 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Open(const Produce
       {"queue.buffering.max.messages", absl::StrCat(options.queue_max_messages)},
       {"queue.buffering.max.kbytes", absl::StrCat(options.queue_max_kbytes)},
       {"message.timeout.ms", Millis(options.delivery_timeout)},
+      // librdkafka checks message timeouts only when a broker thread wakes; with the
+      // default reconnect backoff (up to 10 s) a /collect against dead brokers would wait
+      // that long past its timeout for the 503.
+      {"reconnect.backoff.max.ms", "1000"},
   };
   props.insert(props.end(), options.kafka.properties.begin(), options.kafka.properties.end());
   ASSIGN_OR_RETURN(KafkaConf conf, MakeConf(props));

@@ -30,8 +30,8 @@ namespace strata::ingest::kafka {
 
 struct ProducerOptions {
   KafkaOptions kafka;
-  int64_t queue_max_messages = 100'000;  // queue.buffering.max.messages
-  int64_t queue_max_kbytes = 256 * 1024;  // queue.buffering.max.kbytes
+  int64_t queue_max_messages = 100'000;                 // queue.buffering.max.messages
+  int64_t queue_max_kbytes = 256 * 1024;                // queue.buffering.max.kbytes
   absl::Duration delivery_timeout = absl::Seconds(30);  // message.timeout.ms
   absl::Duration linger = absl::Milliseconds(5);        // linger.ms
 };
