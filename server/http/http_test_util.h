@@ -36,7 +36,9 @@ class ControlledEngine : public engine::Engine {
  public:
   explicit ControlledEngine(std::unique_ptr<engine::Engine> inner) : inner_(std::move(inner)) {}
 
-  absl::Status Append(absl::Span<const engine::Event> events) override {
+  using engine::Engine::Append;
+  absl::Status Append(absl::Span<const engine::Event> events,
+                      const engine::SourcePositions& advance) override {
     {
       absl::MutexLock lock(&mu_);
       ++appends_waiting_;
@@ -45,7 +47,10 @@ class ControlledEngine : public engine::Engine {
       --appends_waiting_;
       if (fail_appends_) return absl::UnavailableError("injected WAL failure");
     }
-    return inner_->Append(events);
+    return inner_->Append(events, advance);
+  }
+  std::vector<engine::SourcePositions> DurablePositions() const override {
+    return inner_->DurablePositions();
   }
   absl::Status Flush() override { return inner_->Flush(); }
   absl::Status Close() override { return inner_->Close(); }
