@@ -198,6 +198,9 @@ TEST(ConfigTest, Validation) {
       {"engine.shards", "0", "engine.shards: must be 1-4096"},
       {"engine.wal_sync", "always", "engine.wal_sync: must be one of \"sync\", \"relaxed\""},
       {"engine.compression", "gzip", "engine.compression: must be one of"},
+      {"ingest.mode", "spark", "ingest.mode: must be one of \"wal\", \"kafka\""},
+      {"kafka.topic", "", "kafka.topic: must not be empty"},
+      {"kafka.produce_timeout_ms", "10", "kafka.produce_timeout_ms: must be 100-"},
       {"log.level", "verbose", "log.level: must be one of"},
       {"query.time_zone", "Mars/Olympus", "query.time_zone: unknown time zone"},
       {"query.time_zone", "", "query.time_zone: unknown time zone"},
@@ -330,6 +333,20 @@ TEST(ConfigTest, SecretsAreMasked) {
   EXPECT_THAT(shown, HasSubstr("admin_password = \"very-secret\""));
 }
 
+// librdkafka settings may carry credentials: values of keys naming a password or secret.
+TEST(ConfigTest, KafkaPropertySecretsAreMasked) {
+  ServeConfig config;
+  config.kafka.properties = {"sasl.password=pw-1", "ssl.key.password=pw-2",
+                             "sasl.oauthbearer.client.secret=pw-3", "security.protocol=SASL_SSL"};
+  std::string masked = ServeConfigToToml(config);
+  for (const char* secret : {"pw-1", "pw-2", "pw-3"}) {
+    EXPECT_THAT(masked, Not(HasSubstr(secret)));
+  }
+  EXPECT_THAT(masked, HasSubstr("\"sasl.password=********\""));
+  EXPECT_THAT(masked, HasSubstr("\"security.protocol=SASL_SSL\""));
+  EXPECT_THAT(ServeConfigToToml(config, /*show_secrets=*/true), HasSubstr("sasl.password=pw-1"));
+}
+
 TEST(ConfigTest, PrintedKeysMatchEnvironmentNames) {
   // Every printed key is settable through its environment variable.
   std::string printed = ServeConfigToToml(ServeConfig{}, true);
@@ -353,7 +370,7 @@ TEST(ConfigTest, PrintedKeysMatchEnvironmentNames) {
     EXPECT_THAT(status.message(), HasSubstr(env + ": " + key + ":")) << status;
     ++keys;
   }
-  EXPECT_EQ(keys, 44);
+  EXPECT_EQ(keys, 53);
 }
 
 TEST(ConfigTest, ProcessEnvironment) {

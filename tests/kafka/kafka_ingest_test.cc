@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/generator.h"
 #include "simdjson.h"
@@ -332,6 +333,16 @@ TEST(KafkaIngestTest, ConsumesEveryProducedEventExactlyOnce) {
     EXPECT_GT(p.high_watermark, 0) << "partition " << p.partition;
     EXPECT_EQ(p.position, p.high_watermark) << "partition " << p.partition;
   }
+  // The operator's view of the same state.
+  absl::StatusOr<serve_test::ProgramResult> status =
+      serve_test::RunProgram({serve_test::StrataBinary(), "admin", "status", "--server",
+                              (*server)->http_url(), "--rate-seconds", "0"});
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->exit_code, 0) << status->Describe();
+  EXPECT_THAT(status->out, ::testing::HasSubstr("ingest mode: kafka"));
+  EXPECT_THAT(status->out, ::testing::HasSubstr("kafka consumer:"));
+  EXPECT_THAT(status->out, ::testing::HasSubstr("high_watermark"));
+  EXPECT_THAT(status->out, ::testing::ContainsRegex("events +100000"));
   EXPECT_EQ((*server)->Stop(), 0) << (*server)->Log();
 }
 
