@@ -3,8 +3,8 @@
 
 #include "engine/rollup/rollup.h"
 #include "engine/rollup/rollup_internal.h"
-#include "engine/rollup/rollup_test_util.h"
 #include "gtest/gtest.h"
+#include "tests/reference/rollup_test_util.h"
 
 namespace strata::engine {
 namespace {

@@ -7,7 +7,7 @@
 #include "query/error.h"
 #include "query/query.h"
 #include "query/rollup_aggregate_test_checks.h"
-#include "query/rollup_aggregate_test_util.h"
+#include "tests/reference/rollup_aggregate_test_util.h"
 
 namespace strata::query {
 namespace {

@@ -4,8 +4,8 @@
 #include <random>
 
 #include "engine/rollup/rollup.h"
-#include "engine/rollup/rollup_test_util.h"
 #include "gtest/gtest.h"
+#include "tests/reference/rollup_test_util.h"
 
 namespace strata::engine {
 namespace {
