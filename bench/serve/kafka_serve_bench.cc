@@ -34,6 +34,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "bench/bench_stats.h"
 #include "benchmark/benchmark.h"
 #include "common/temp_dir.h"
 #include "ingest/generator.h"
@@ -50,14 +51,8 @@ using serve_test::ServeProcess;
 
 constexpr char kTopic[] = "strata.events";
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t rank = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(rank, v.size() - 1)];
-}
-
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+using bench::Ms;
+using bench::Percentile;
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 // An idempotent librdkafka producer (acks=all) that counts failed deliveries.

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/status.h"
 #include "common/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -155,16 +156,23 @@ absl::StatusOr<std::unique_ptr<ServeProcess>> StartKafkaServe(
   return ServeProcess::Start(options);
 }
 
-// SELECT merchant, count(*) over PG wire as the admin.
-absl::StatusOr<MerchantCounts> QueryMerchantCounts(const ServeProcess& server) {
+// The rows of `sql`, run over PG wire as the admin on a fresh connection.
+absl::StatusOr<PgResult> AdminQuery(const ServeProcess& server, const std::string& sql) {
   PgConnection conn = ConnectPg(server, kAdminUser, kAdminPassword);
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     return absl::UnavailableError(absl::StrCat("connect: ", PQerrorMessage(conn.get())));
   }
-  PgResult r = Exec(conn.get(), "SELECT merchant, count(*) FROM events GROUP BY merchant");
+  PgResult r = Exec(conn.get(), sql);
   if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
     return absl::InternalError(PQresultErrorMessage(r.get()));
   }
+  return r;
+}
+
+// SELECT merchant, count(*) over PG wire as the admin.
+absl::StatusOr<MerchantCounts> QueryMerchantCounts(const ServeProcess& server) {
+  ASSIGN_OR_RETURN(PgResult r,
+                   AdminQuery(server, "SELECT merchant, count(*) FROM events GROUP BY merchant"));
   MerchantCounts counts;
   for (int i = 0; i < PQntuples(r.get()); ++i) {
     int64_t n = 0;
@@ -176,14 +184,8 @@ absl::StatusOr<MerchantCounts> QueryMerchantCounts(const ServeProcess& server) {
 
 // count(*) - count(DISTINCT event_id): events stored more than once.
 absl::StatusOr<int64_t> DuplicatedEvents(const ServeProcess& server) {
-  PgConnection conn = ConnectPg(server, kAdminUser, kAdminPassword);
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return absl::UnavailableError(absl::StrCat("connect: ", PQerrorMessage(conn.get())));
-  }
-  PgResult r = Exec(conn.get(), "SELECT count(*) - count(DISTINCT event_id) FROM events");
-  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-    return absl::InternalError(PQresultErrorMessage(r.get()));
-  }
+  ASSIGN_OR_RETURN(PgResult r,
+                   AdminQuery(server, "SELECT count(*) - count(DISTINCT event_id) FROM events"));
   int64_t n = 0;
   if (!absl::SimpleAtoi(PQgetvalue(r.get(), 0, 0), &n)) return absl::InternalError("count");
   return n;
