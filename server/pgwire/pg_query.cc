@@ -242,35 +242,8 @@ absl::Status Connection::CheckResultFormats(const PgResult& result,
 
 absl::Status Connection::WriteRows(const PgResult& result, size_t begin, size_t end,
                                    const std::vector<int16_t>& formats) {
-  std::string* out = socket_.out();
-  const size_t columns = result.columns.size();
   for (size_t r = begin; r < end; ++r) {
-    const std::vector<query::Value>& row = result.rows[r];
-    const size_t row_start = out->size();
-    MessageWriter w(out);
-    w.Begin('D');
-    w.Int16(static_cast<int16_t>(columns));
-    for (size_t c = 0; c < columns; ++c) {
-      const query::Value& v = row[c];
-      if (v.null) {
-        w.NullField();
-        continue;
-      }
-      const size_t length_at = out->size();
-      out->append(4, '\0');
-      const uint32_t type_oid = result.columns[c].type_oid;
-      if (FormatAt(formats, c) == 1) {
-        absl::Status s = AppendBinary(v, type_oid, out);
-        if (!s.ok()) {
-          out->resize(row_start);  // no half message
-          return s;
-        }
-      } else {
-        AppendText(v, type_oid, zone_, out);
-      }
-      PutInt32(out->data() + length_at, static_cast<int32_t>(out->size() - length_at - 4));
-    }
-    w.End();
+    RETURN_IF_ERROR(WriteDataRow(result.rows[r], result.columns, formats, zone_, socket_.out()));
     if (!socket_.FlushIfLarge()) return absl::UnavailableError("the client went away");
   }
   return absl::OkStatus();

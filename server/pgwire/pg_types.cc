@@ -613,4 +613,37 @@ absl::Status CheckUtf8(std::string_view text) {
   return query::SqlError("22021", "invalid byte sequence for encoding \"UTF8\"");
 }
 
+absl::Status WriteDataRow(const std::vector<query::Value>& row,
+                          const std::vector<CatalogColumn>& columns,
+                          const std::vector<int16_t>& formats, const absl::TimeZone& zone,
+                          std::string* out) {
+  const size_t row_start = out->size();
+  MessageWriter w(out);
+  w.Begin('D');
+  w.Int16(static_cast<int16_t>(columns.size()));
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const query::Value& v = row[c];
+    if (v.null) {
+      w.NullField();
+      continue;
+    }
+    // The field's length is known once it is written: reserve it, fill it in after.
+    const size_t length_at = out->size();
+    out->append(4, '\0');
+    const uint32_t type_oid = columns[c].type_oid;
+    if (FormatAt(formats, c) == 1) {
+      absl::Status s = AppendBinary(v, type_oid, out);
+      if (!s.ok()) {
+        out->resize(row_start);
+        return s;
+      }
+    } else {
+      AppendText(v, type_oid, zone, out);
+    }
+    PutInt32(out->data() + length_at, static_cast<int32_t>(out->size() - length_at - 4));
+  }
+  w.End();
+  return absl::OkStatus();
+}
+
 }  // namespace strata::server::pgwire

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -46,6 +47,14 @@ void AppendText(const query::Value& v, uint32_t oid, const absl::TimeZone& zone,
 // no binary form here, 22003 if the value does not fit (int2/int4), XX000 if the value's
 // type cannot be sent as `oid`.
 absl::Status AppendBinary(const query::Value& v, uint32_t oid, std::string* out);
+
+// Appends one DataRow message ('D') for `row`: field c of type columns[c].type_oid in the
+// format FormatAt(formats, c) (pg_message.h), text timestamps in `zone`. On an
+// AppendBinary error nothing is appended (never half a message).
+absl::Status WriteDataRow(const std::vector<query::Value>& row,
+                          const std::vector<CatalogColumn>& columns,
+                          const std::vector<int16_t>& formats, const absl::TimeZone& zone,
+                          std::string* out);
 
 // OK if `text` is valid UTF-8 (the only client encoding); else 22021 naming the first
 // bad byte as PostgreSQL does: invalid byte sequence for encoding "UTF8": 0xff.
