@@ -305,23 +305,52 @@ size_t FormatDoubleTo(double d, char* buf) {
   return static_cast<size_t>(fixed.ptr - buf);
 }
 
+namespace {
+
+// Writes `v` (>= 0) as exactly `width` decimal digits; returns the end.
+char* PutDigits(char* p, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+
+}  // namespace
+
+// Hand-written digits: result encoding calls this once per timestamp cell, and snprintf
+// was most of the PG wire text encoder's time.
 size_t FormatTimestampTo(int64_t us, int offset_seconds, char* buf) {
   CivilFields f = SplitLocal(us + static_cast<int64_t>(offset_seconds) * kMicrosPerSecond);
-  int len =
-      std::snprintf(buf, 40, "%04lld-%02d-%02d %02d:%02d:%02d", static_cast<long long>(f.year),
-                    f.month, f.day, f.hour, f.minute, f.second);
-  if (f.micros != 0) {
-    len += std::snprintf(buf + len, 10, ".%06d", f.micros);
-    while (buf[len - 1] == '0') --len;
-  }
-  char sign = offset_seconds < 0 ? '-' : '+';
-  int off = std::abs(offset_seconds);
-  if (off % 3600 == 0) {
-    len += std::snprintf(buf + len, 8, "%c%02d", sign, off / 3600);
+  char* p = buf;
+  if (f.year >= 0 && f.year <= 9999) {
+    p = PutDigits(p, f.year, 4);
   } else {
-    len += std::snprintf(buf + len, 12, "%c%02d:%02d", sign, off / 3600, off / 60 % 60);
+    p += std::snprintf(p, 24, "%04lld", static_cast<long long>(f.year));
   }
-  return static_cast<size_t>(len);
+  *p++ = '-';
+  p = PutDigits(p, f.month, 2);
+  *p++ = '-';
+  p = PutDigits(p, f.day, 2);
+  *p++ = ' ';
+  p = PutDigits(p, f.hour, 2);
+  *p++ = ':';
+  p = PutDigits(p, f.minute, 2);
+  *p++ = ':';
+  p = PutDigits(p, f.second, 2);
+  if (f.micros != 0) {
+    *p++ = '.';
+    p = PutDigits(p, f.micros, 6);
+    while (p[-1] == '0') --p;
+  }
+  *p++ = offset_seconds < 0 ? '-' : '+';
+  const int off = std::abs(offset_seconds);
+  p = PutDigits(p, off / 3600, 2);
+  if (off % 3600 != 0) {
+    *p++ = ':';
+    p = PutDigits(p, off / 60 % 60, 2);
+  }
+  return static_cast<size_t>(p - buf);
 }
 
 // PostgreSQL's default interval style: "1 year 2 mons 3 days 04:05:06.5".
