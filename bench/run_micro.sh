@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every per-module micro-benchmark (Google Benchmark) and writes one JSON summary and
 # a Markdown table: codecs, segment scan, logs/WAL, engine append, JSON decode, generator,
-# sessionizer, rollups, realtime, SQL parse, expressions, aggregation, sort, PG wire
+# sessionizer, rollups, realtime, SQL parse and plan, expressions, aggregation, sort, PG wire
 # encoding, Kafka consume. End-to-end benchmarks that need a loaded dataset or servers
 # (sql_bench, rollup_query_bench, bench/serve/*_bench except pg_encode_bench) are not run.
 #

@@ -18,7 +18,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "client/http_client.h"
 #include "server/admin_target.h"
 #include "server/args.h"
 #include "server/commands.h"
@@ -107,25 +106,6 @@ absl::Status Validate(const Flags& f) {
 
 std::string Milliseconds(absl::Duration d) {
   return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(d));
-}
-
-// Checks GET /healthz; the error says what to do.
-absl::Status CheckServer(const std::string& host, uint16_t port, const std::string& url) {
-  client::HttpClient http(host, port, absl::Seconds(5));
-  absl::StatusOr<client::HttpResponse> reply = http.Request("GET", "/healthz");
-  if (!reply.ok()) {
-    return absl::UnavailableError(absl::StrCat("cannot reach the server at ", url, " (",
-                                               reply.status().message(),
-                                               "); is `strata serve` running?"));
-  }
-  if (reply->status == 503) {
-    return absl::UnavailableError(absl::StrCat("the server at ", url, " is shutting down"));
-  }
-  if (reply->status != 200) {
-    return absl::FailedPreconditionError(absl::StrCat("GET ", url, "/healthz answered HTTP ",
-                                                      reply->status, "; is this a Strata server?"));
-  }
-  return absl::OkStatus();
 }
 
 // Progress lines: one every kProgressEvery, and a summary at the end.

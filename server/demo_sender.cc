@@ -49,6 +49,24 @@ std::optional<CollectCounts> ParseCollectCounts(std::string_view body) {
   return CollectCounts{*accepted, *rejected};
 }
 
+absl::Status CheckServer(const std::string& host, uint16_t port, const std::string& url) {
+  client::HttpClient http(host, port, absl::Seconds(5));
+  absl::StatusOr<client::HttpResponse> reply = http.Request("GET", "/healthz");
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot reach the server at ", url, " (",
+                                               reply.status().message(),
+                                               "); is `strata serve` running?"));
+  }
+  if (reply->status == 503) {
+    return absl::UnavailableError(absl::StrCat("the server at ", url, " is shutting down"));
+  }
+  if (reply->status != 200) {
+    return absl::FailedPreconditionError(absl::StrCat("GET ", url, "/healthz answered HTTP ",
+                                                      reply->status, "; is this a Strata server?"));
+  }
+  return absl::OkStatus();
+}
+
 void LatencyHistogram::Add(absl::Duration latency) {
   double us = absl::ToDoubleMicroseconds(latency);
   int bucket = 0;
@@ -168,11 +186,21 @@ void DemoSenders::Run() {
 void DemoSenders::Send(client::HttpClient& http, const DemoBatch& batch) {
   const client::HttpHeaders headers = {{"Authorization", authorization_},
                                        {"Content-Type", "application/x-ndjson"}};
+  const char* program = options_.program.c_str();
   absl::Duration backoff = absl::Milliseconds(100);
   auto next_backoff = [&] {
     absl::Duration d = backoff;
     backoff = std::min(backoff * 2, options_.max_backoff);
     return d;
+  };
+  // Since when the server has been unreachable or answering 503 to this batch.
+  std::optional<absl::Time> failing_since;
+  auto failing_too_long = [&](const absl::Time now, absl::string_view why) {
+    if (!failing_since.has_value()) failing_since = now;
+    if (now - *failing_since < options_.give_up_after) return false;
+    Fatal(absl::StrCat("giving up after ", absl::FormatDuration(now - *failing_since),
+                       " without an answer: ", why));
+    return true;
   };
   while (!abandon_) {
     const absl::Time start = absl::Now();
@@ -185,10 +213,11 @@ void DemoSenders::Send(client::HttpClient& http, const DemoBatch& batch) {
         absl::MutexLock lock(&mu_);
         if (!warned_unreachable_) {
           warned_unreachable_ = true;
-          std::fprintf(stderr, "strata demo: %s; retrying\n",
+          std::fprintf(stderr, "%s: %s; retrying\n", program,
                        std::string(reply.status().message()).c_str());
         }
       }
+      if (failing_too_long(absl::Now(), reply.status().message())) break;
       if (!Wait(next_backoff())) break;
       continue;
     }
@@ -197,7 +226,7 @@ void DemoSenders::Send(client::HttpClient& http, const DemoBatch& batch) {
       absl::MutexLock lock(&mu_);
       if (warned_unreachable_) {
         warned_unreachable_ = false;
-        std::fprintf(stderr, "strata demo: the server answers again\n");
+        std::fprintf(stderr, "%s: the server answers again\n", program);
       }
     }
     const int status = reply->status;
@@ -212,11 +241,13 @@ void DemoSenders::Send(client::HttpClient& http, const DemoBatch& batch) {
       counters_->sent += batch.events;
       counters_->accepted += static_cast<uint64_t>(c.accepted);
       counters_->rejected += static_cast<uint64_t>(c.rejected);
-      if (c.rejected > 0) {
+      if (options_.on_reply) {
+        options_.on_reply(batch, c, reply->body);
+      } else if (c.rejected > 0) {
         absl::MutexLock lock(&mu_);
         if (!warned_rejections_) {
           warned_rejections_ = true;
-          std::fprintf(stderr, "strata demo: the server rejected %lld events of a batch: %s\n",
+          std::fprintf(stderr, "%s: the server rejected %lld events of a batch: %s\n", program,
                        static_cast<long long>(c.rejected), Excerpt(reply->body).c_str());
         }
       }
@@ -231,6 +262,7 @@ void DemoSenders::Send(client::HttpClient& http, const DemoBatch& batch) {
     }
     if (status == 503) {
       ++counters_->unavailable;
+      if (failing_too_long(absl::Now(), "HTTP 503 from /collect")) break;
       if (!Wait(next_backoff())) break;
       continue;
     }

@@ -1,6 +1,8 @@
-// The sending half of `strata demo`: a bounded queue of NDJSON batches and a pool of
-// keep-alive connections that POST them to /collect with the admin's Basic credentials,
-// honouring 429 Retry-After and backing off on 503 and broken connections.
+// The sending half of `strata demo` and `strata load --server`: a bounded queue of NDJSON
+// batches and a pool of keep-alive connections that POST them to /collect with the admin's
+// Basic credentials, honouring 429 Retry-After and backing off on 503 and broken
+// connections. A batch whose reply was lost (broken connection, timeout) is sent again, so
+// delivery is at least once.
 //
 // Thread safety: BatchQueue and DemoCounters are thread-safe; DemoSenders is created,
 // joined and destroyed by one thread.
@@ -10,12 +12,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -31,6 +35,9 @@ struct CollectCounts {
   int64_t rejected = 0;
 };
 std::optional<CollectCounts> ParseCollectCounts(std::string_view body);
+
+// Checks GET /healthz of the server at `url` (host:port); the error says what to do.
+absl::Status CheckServer(const std::string& host, uint16_t port, const std::string& url);
 
 // Request latencies in log-spaced buckets (10% apart), so percentiles cost no per-request
 // storage. Percentile returns the upper bound of the bucket holding it.
@@ -51,6 +58,7 @@ class LatencyHistogram {
 struct DemoBatch {
   std::string body;  // NDJSON
   uint64_t events = 0;
+  uint64_t tag = 0;  // the caller's name for the batch, handed back to on_reply
 };
 
 class BatchQueue {
@@ -99,6 +107,15 @@ struct DemoSenderOptions {
   int connections = 4;
   absl::Duration request_timeout = absl::Seconds(10);
   absl::Duration max_backoff = absl::Seconds(5);
+  // A batch the server has neither taken nor refused for this long (unreachable, or
+  // answering 503) is fatal. 429 replies do not count: the server asked us to wait.
+  absl::Duration give_up_after = absl::InfiniteDuration();
+  std::string program = "strata demo";  // prefixes the messages printed to stderr
+  // Called from a sender thread for each batch the server answered 200 or 400, with the
+  // counts and the reply body (its "errors" name the rejected events). When set, the
+  // senders print no rejection warning of their own.
+  std::function<void(const DemoBatch& batch, const CollectCounts& counts, std::string_view reply)>
+      on_reply;
 };
 
 class DemoSenders {

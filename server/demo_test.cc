@@ -383,5 +383,73 @@ TEST(DemoSenderTest, AbandonStopsRetrying) {
   EXPECT_GE(counters.unavailable.load(), 2u);
 }
 
+TEST(DemoSenderTest, OnReplyGetsEachAnsweredBatchWithItsTag) {
+  const std::string errors =
+      R"({"accepted":1,"rejected":1,"errors":[{"index":1,"field":"ts","reason":"bad"}]})";
+  FakeCollector server({Reply(200, errors)});
+  BatchQueue queue(4);
+  DemoCounters counters;
+  std::mutex mu;
+  std::vector<std::pair<uint64_t, std::string>> answered;
+  DemoSenderOptions options = SenderOptions(server.port());
+  options.on_reply = [&](const DemoBatch& batch, const CollectCounts& counts,
+                         std::string_view reply) {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(counts.accepted, 1);
+    EXPECT_EQ(counts.rejected, 1);
+    answered.emplace_back(batch.tag, std::string(reply));
+  };
+  DemoSenders senders(options, &queue, &counters);
+  for (uint64_t tag : {7, 8}) {
+    DemoBatch batch{"{}\n{}\n", 2, tag};
+    ASSERT_TRUE(queue.PushFor(&batch, absl::Seconds(1)));
+  }
+  queue.Close();
+  ASSERT_TRUE(senders.WaitFor(absl::Seconds(10)));
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(answered.size(), 2u);
+  EXPECT_EQ(answered[0].first, 7u);
+  EXPECT_EQ(answered[1].first, 8u);
+  EXPECT_EQ(answered[0].second, errors);
+  EXPECT_EQ(counters.rejected.load(), 2u);
+}
+
+TEST(DemoSenderTest, GivesUpAfterTheLimitOn503) {
+  FakeCollector server({Reply(503, "{}")});
+  BatchQueue queue(4);
+  DemoCounters counters;
+  DemoSenderOptions options = SenderOptions(server.port());
+  options.give_up_after = absl::Milliseconds(300);
+  DemoSenders senders(options, &queue, &counters);
+  DemoBatch batch{"{}\n", 1};
+  ASSERT_TRUE(queue.PushFor(&batch, absl::Seconds(1)));
+  queue.Close();
+  ASSERT_TRUE(senders.WaitFor(absl::Seconds(5)));
+  ASSERT_TRUE(senders.fatal_error().has_value());
+  EXPECT_NE(senders.fatal_error()->find("HTTP 503"), std::string::npos) << *senders.fatal_error();
+  EXPECT_EQ(counters.dropped.load(), 1u);
+}
+
+TEST(DemoSenderTest, GivesUpAfterTheLimitWhenUnreachable) {
+  uint16_t port;
+  {
+    FakeCollector closed({Reply(200, "{}")});  // a port nothing listens on once destroyed
+    port = closed.port();
+  }
+  BatchQueue queue(4);
+  DemoCounters counters;
+  DemoSenderOptions options = SenderOptions(port);
+  options.give_up_after = absl::Milliseconds(300);
+  DemoSenders senders(options, &queue, &counters);
+  DemoBatch batch{"{}\n", 1};
+  ASSERT_TRUE(queue.PushFor(&batch, absl::Seconds(1)));
+  queue.Close();
+  ASSERT_TRUE(senders.WaitFor(absl::Seconds(5)));
+  ASSERT_TRUE(senders.fatal_error().has_value());
+  EXPECT_NE(senders.fatal_error()->find("giving up after"), std::string::npos)
+      << *senders.fatal_error();
+  EXPECT_GE(counters.unavailable.load(), 2u);
+}
+
 }  // namespace
 }  // namespace strata::server
