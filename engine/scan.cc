@@ -99,7 +99,11 @@ struct Scanner::Impl {
   uint64_t counted_rows = 0;           // count-only rows of this segment not yet returned
   std::vector<size_t> row_predicates;  // predicates the index does not answer: checked per row
   std::vector<int> segment_needed;     // columns to decode for every unit of this segment
-  // Decoded current block, per column of the table.
+  // Decoded current block, per column of the table. decoded_block[c] names the block of the
+  // current segment that ints/doubles[c] hold (kNoBlock: none), so the many small units a
+  // merchant-by-merchant scan cuts from one block decode it once.
+  static constexpr size_t kNoBlock = SIZE_MAX;
+  std::vector<size_t> decoded_block;
   std::vector<std::vector<int64_t>> ints;
   std::vector<std::vector<double>> doubles;
   std::vector<const storage::Dictionary*> dicts;
@@ -194,6 +198,7 @@ absl::StatusOr<bool> OpenSegment(Scanner::Impl& s, const SegmentHandle& h, ScanS
   const storage::SegmentReader& r = h.reader();
   RETURN_IF_ERROR(CheckSchema(*s.table, r));
   s.seg = &r;
+  s.decoded_block.assign(s.table->columns.size(), Scanner::Impl::kNoBlock);
   s.units.clear();
   s.next_unit = 0;
   s.candidates = nullptr;
@@ -355,11 +360,18 @@ bool Scanner::Next(ColumnBatch* batch) {
       const storage::BlockInfo& ts_block = r.columns()[time_column].blocks[u.block];
       const bool ts_inside = ts_block.min_int >= s.spec.min_ts && ts_block.max_int <= s.spec.max_ts;
       auto read = [&](int c) -> absl::Status {
-        if (cols[c].type == ColumnType::kDouble) return r.ReadDoubles(c, u.block, &s.doubles[c]);
+        if (s.decoded_block[c] == u.block) return absl::OkStatus();
+        s.decoded_block[c] = Scanner::Impl::kNoBlock;
+        if (cols[c].type == ColumnType::kDouble) {
+          RETURN_IF_ERROR(r.ReadDoubles(c, u.block, &s.doubles[c]));
+          s.decoded_block[c] = u.block;
+          return absl::OkStatus();
+        }
         RETURN_IF_ERROR(r.ReadInts(c, u.block, &s.ints[c]));
         if (cols[c].type == ColumnType::kString) {
           ASSIGN_OR_RETURN(s.dicts[c], r.GetDictionary(c));
         }
+        s.decoded_block[c] = u.block;
         return absl::OkStatus();
       };
       absl::Status st;
