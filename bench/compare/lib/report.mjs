@@ -38,6 +38,8 @@ export function markdown(results) {
     out.push(`| ${l.system} | ${l.how} | ${fmtRate(l.events / l.seconds)} | ${l.seconds.toFixed(1)} | ${(l.bytesOnDisk / l.events).toFixed(1)} | ${fmtMiB(l.peakBytes)} | ${l.queryPeakBytes ? fmtMiB(l.queryPeakBytes) : '–'} |`);
   }
   out.push('');
+  for (const l of loads.filter((x) => x.detail)) out.push(`${l.system}, ${l.how}: ${l.detail}.`);
+  out.push('');
   out.push(`### Query latency, ms: median / min of ${meta.runs} warm runs after ${meta.warmups} warm-ups`);
   out.push('');
   out.push(`| query | merchant | ${systems.join(' | ')} |`);

@@ -50,12 +50,24 @@ export class Strata {
       throw new Error(`strata load reported ${loaded} events, expected ${events}:\n${result.stderr}${result.stdout}`);
     }
     this.dataDir = dataDir;
+    const bytesOnDisk = bytesUnder(dataDir);
+    const eventBytes = await this.eventSegmentBytes(dataDir);
     return {
       seconds: result.seconds,
       events: loaded,
       peakBytes: result.peakBytes,
-      bytesOnDisk: bytesUnder(dataDir),
+      bytesOnDisk,
+      detail: `events ${(eventBytes / loaded).toFixed(1)} B/event; rollups, sessions and catalog the rest`,
     };
+  }
+
+  // The bytes of the event segments alone, as `strata inspect` reports them.
+  async eventSegmentBytes(dataDir) {
+    const { stdout } = await run(this.binary, ['inspect', '--data-dir', dataDir, '--merchants', '0']);
+    const match = stdout.match(/^bytes on disk\s+([\d.]+) (B|KiB|MiB|GiB) segments/m);
+    if (!match) throw new Error(`strata inspect printed no segment bytes:\n${stdout}`);
+    const unit = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[match[2]];
+    return Number(match[1]) * unit;
   }
 
   async startServer(dataDir, name) {
@@ -91,7 +103,7 @@ export class Strata {
         events,
         peakBytes,
         bytesOnDisk: bytesUnder(dataDir),
-        summary: result.stderr.trim().split('\n').pop(),
+        detail: `timed to the last acknowledgement (durable in the WAL and queryable); ${result.stderr.trim().split('\n').pop()}`,
       };
     } finally {
       await server.stop();
