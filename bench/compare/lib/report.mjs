@@ -30,7 +30,7 @@ export function markdown(results) {
   out.push(`Versions: ${Object.entries(meta.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   out.push(`Command: \`${meta.command}\` (${meta.date}).`);
   out.push('');
-  out.push('### Load');
+  out.push('#### Load');
   out.push('');
   out.push('| system | how | events/s | seconds | bytes on disk / event | peak memory, load (MiB) | peak memory, queries (MiB) |');
   out.push('|---|---|---:|---:|---:|---:|---:|');
@@ -40,7 +40,7 @@ export function markdown(results) {
   out.push('');
   for (const l of loads.filter((x) => x.detail)) out.push(`${l.system}, ${l.how}: ${l.detail}.`);
   out.push('');
-  out.push(`### Query latency, ms: median / min of ${meta.runs} warm runs after ${meta.warmups} warm-ups`);
+  out.push(`#### Query latency, ms: median / min of ${meta.runs} warm runs after ${meta.warmups} warm-ups`);
   out.push('');
   out.push(`| query | merchant | ${systems.join(' | ')} |`);
   out.push(`|---|---|${systems.map(() => '---:').join('|')}|`);
