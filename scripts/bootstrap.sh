@@ -13,6 +13,8 @@ PACKAGES=(
   # real clients the serving tests drive
   postgresql-client python3-psycopg2 openjdk-17-jdk-headless libpostgresql-jdbc-java
   redis-server kcat
+  # the systems bench/compare runs beside Strata (its test runs a small comparison)
+  clickhouse-server clickhouse-client nodejs
 )
 
 missing=()
@@ -21,6 +23,9 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm: Debian's own package, unless an installed nodejs (e.g. NodeSource's) bundles it.
+command -v npm >/dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "bootstrap: all ${#PACKAGES[@]} packages present"

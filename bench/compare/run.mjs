@@ -27,7 +27,8 @@ const USAGE = `usage: bench/compare/run.sh [options]
   --out DIR         where comparison.md and comparison.json go (default bench-results/compare)
   --update-docs     also put the table into docs/benchmarks.md
   --no-collect      skip the load through POST /collect
-  --keep            keep the loaded data directories`;
+  --keep            keep the loaded data directories
+  --strata PATH     the strata binary (default build/bin/strata)`;
 
 const { values: opt } = parseArgs({
   options: {
@@ -42,6 +43,7 @@ const { values: opt } = parseArgs({
     'update-docs': { type: 'boolean', default: false },
     'no-collect': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    strata: { type: 'string', default: path.join(ROOT, 'build/bin/strata') },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,7 +59,7 @@ const runs = Number(opt.runs);
 const warmups = Number(opt.warmups);
 const nowMs = Date.parse(START) + days * 86400000;
 const nowIso = new Date(nowMs).toISOString();
-const binary = path.join(ROOT, 'build/bin/strata');
+const binary = path.resolve(opt.strata);
 const workDir = path.resolve(opt.work);
 fs.mkdirSync(workDir, { recursive: true });
 
