@@ -25,6 +25,15 @@ function cell(text, typeId) {
 // Every value arrives as its PostgreSQL text; cell() above gives it a type.
 const RAW_TEXT = { getTypeParser: () => (value) => value };
 
+// One unlabelled sample of the server's /metrics.
+async function metricValue(httpPort, name) {
+  const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+  const text = await response.text();
+  const match = text.match(new RegExp(`^${name} (\\S+)$`, 'm'));
+  if (!match) throw new Error(`/metrics has no ${name}`);
+  return Number(match[1]);
+}
+
 export class Strata {
   constructor({ binary, workDir }) {
     this.binary = binary;
@@ -104,6 +113,7 @@ export class Strata {
         throw new Error(`strata load --server reported ${loaded} events, expected ${events}:\n${result.stderr}`);
       }
       const peakBytes = peakMemoryBytes(server.pid);
+      const stalled = await metricValue(server.httpPort, 'strata_engine_write_stall_seconds_total');
       await server.stop();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const requests = result.stderr.trim().split('\n').pop().trim();
@@ -115,7 +125,7 @@ export class Strata {
         detail:
           `all acknowledged (durable in the WAL, queryable) after ${result.seconds.toFixed(1)} s, ` +
           `${Math.round(events / result.seconds).toLocaleString('en-US')} events/s; in segments after the ` +
-          `shutdown flush at ${seconds.toFixed(1)} s; ${requests}`,
+          `shutdown flush at ${seconds.toFixed(1)} s; writers waited ${stalled.toFixed(1)} s for flushes; ${requests}`,
       };
     } finally {
       await server.stop();
