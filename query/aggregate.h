@@ -6,7 +6,9 @@
 //
 // Grouping keys that carry dictionary codes (Vector::codes / code_source) are hashed by
 // code: a per-source table maps each code to its interned key once, so strings are
-// hashed once per distinct value per source, not once per row.
+// hashed once per distinct value per source, not once per row. Text keys keep their codes
+// while they come from one source, so partials fed from one dictionary (the scan workers
+// of one merchant's client ids) also merge by code.
 #pragma once
 
 #include <cstdint>

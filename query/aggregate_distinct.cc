@@ -2,9 +2,10 @@
 //
 // bigint / timestamp / boolean values go into DistinctIntSets (Roaring64Map for the
 // non-negative ones, a hash set for the rest); doubles into a hash set of canonical bits
-// (all NaNs one value, -0 == 0); text into a hash set of views whose bytes are copied into
-// arenas owned by the state; intervals into a set of their total length (equal intervals
-// are one value, as in PostgreSQL).
+// (all NaNs one value, -0 == 0); text gets a dense id per distinct string (a one-key
+// GroupKeyTable, which hashes dictionary-coded text once per code, not per row, and keeps
+// the strings) and each group a hash set of ids; intervals into a set of their total
+// length (equal intervals are one value, as in PostgreSQL).
 //
 // count(DISTINCT x) reads the set sizes. Other aggregates (sum, avg, string_agg, ... of
 // DISTINCT x) get each group's distinct values, in ascending order, replayed into an
@@ -20,6 +21,7 @@
 #include "common/status.h"
 #include "query/aggregate_functions.h"
 #include "query/distinct_ints.h"
+#include "query/group_key.h"
 #include "query/hashing.h"
 
 namespace strata::query {
@@ -50,7 +52,9 @@ class DistinctAgg final : public AggregateFunction {
  public:
   DistinctAgg(Type input, std::unique_ptr<AggregateFunction> inner)
       : input_(input), kind_(SetKindOf(input)), inner_(std::move(inner)) {
-    arenas_.push_back(std::make_unique<StringHeap>());
+    if (kind_ == SetKind::kString) {
+      strings_ = std::make_unique<GroupKeyTable>(std::vector<Type>{Type::kString});
+    }
   }
 
   void Resize(size_t groups) override {
@@ -62,7 +66,7 @@ class DistinctAgg final : public AggregateFunction {
         bits_sets_.resize(groups);
         break;
       case SetKind::kString:
-        string_sets_.resize(groups);
+        id_sets_.resize(groups);
         break;
       case SetKind::kInterval:
         interval_sets_.resize(groups);
@@ -85,7 +89,7 @@ class DistinctAgg final : public AggregateFunction {
         break;
       case SetKind::kString:
         if (input->type != Type::kString) break;  // an all-NULL input
-        ForEachRow(rows, [&](uint32_t r) { InsertString(group_ids[r], input->str[r]); });
+        UpdateStrings(*input, group_ids, rows);
         break;
       case SetKind::kInterval:
         ForEachRow(rows, [&](uint32_t r) {
@@ -100,12 +104,6 @@ class DistinctAgg final : public AggregateFunction {
 
   void Merge(AggregateFunction& other_base, const uint32_t* group_map) override {
     auto& other = static_cast<DistinctAgg&>(other_base);
-    // Take over the other state's string bytes instead of copying them.
-    for (auto& arena : other.arenas_) {
-      arena_bytes_ += arena->bytes();
-      arenas_.push_back(std::move(arena));
-    }
-    other.arenas_.clear();
     switch (kind_) {
       case SetKind::kInt:
         for (size_t g = 0; g < other.ints_.groups(); ++g) {
@@ -116,7 +114,7 @@ class DistinctAgg final : public AggregateFunction {
         MergeSets(bits_sets_, other.bits_sets_, group_map);
         break;
       case SetKind::kString:
-        MergeSets(string_sets_, other.string_sets_, group_map);
+        MergeStrings(other, group_map);
         break;
       case SetKind::kInterval:
         MergeSets(interval_sets_, other.interval_sets_, group_map);
@@ -143,15 +141,17 @@ class DistinctAgg final : public AggregateFunction {
 
   size_t MemoryBytes() const override {
     size_t bytes = ints_.MemoryBytes() + bits_sets_.capacity() * sizeof(BitsSet) +
-                   string_sets_.capacity() * sizeof(StringSet) +
-                   interval_sets_.capacity() * sizeof(IntervalSet) + set_bytes_ + arena_bytes_;
+                   id_sets_.capacity() * sizeof(IdSet) +
+                   interval_sets_.capacity() * sizeof(IntervalSet) + set_bytes_ +
+                   string_ids_.capacity() * 4;
+    if (strings_ != nullptr) bytes += strings_->MemoryBytes();
     if (inner_ != nullptr) bytes += inner_->MemoryBytes();
     return bytes;
   }
 
  private:
   using BitsSet = absl::flat_hash_set<uint64_t>;
-  using StringSet = absl::flat_hash_set<std::string_view>;
+  using IdSet = absl::flat_hash_set<uint32_t>;
   using IntervalSet = absl::flat_hash_set<std::pair<uint64_t, uint64_t>>;
 
   uint64_t Count(size_t g) const {
@@ -161,7 +161,7 @@ class DistinctAgg final : public AggregateFunction {
       case SetKind::kDouble:
         return bits_sets_[g].size();
       case SetKind::kString:
-        return string_sets_[g].size();
+        return id_sets_[g].size();
       case SetKind::kInterval:
         return interval_sets_[g].size();
     }
@@ -174,16 +174,45 @@ class DistinctAgg final : public AggregateFunction {
     if (set.insert(v).second) set_bytes_ += SetSlotBytes(set) - before;
   }
 
-  void InsertString(uint32_t g, std::string_view v) {
-    StringSet& set = string_sets_[g];
-    size_t before = SetSlotBytes(set);
-    set.lazy_emplace(v, [&](const StringSet::constructor& construct) {
-      StringHeap& arena = *arenas_.front();
-      size_t arena_before = arena.bytes();
-      construct(arena.Add(v));
-      arena_bytes_ += arena.bytes() - arena_before;
-    });
-    set_bytes_ += SetSlotBytes(set) - before;
+  // The ids of the texts of `rows` (interning new ones), into the groups' sets.
+  void UpdateStrings(const Vector& input, const uint32_t* group_ids, RowSet rows) {
+    const Vector* texts = &input;
+    if (rows.sel != nullptr) {
+      // Only the rows that feed this aggregate: a FILTER may keep few of them.
+      selected_.Clear();
+      selected_.type = Type::kString;
+      selected_.AppendSelected(input, rows.sel, rows.n);
+      texts = &selected_;
+    }
+    string_ids_.resize(rows.n);
+    key_vectors_.assign(1, texts);
+    strings_->FindOrCreate(key_vectors_, rows.n, string_ids_.data());
+    const uint32_t* ids = string_ids_.data();
+    if (rows.sel == nullptr) {
+      for (size_t k = 0; k < rows.n; ++k) InsertInto(id_sets_[group_ids[k]], ids[k]);
+    } else {
+      for (size_t k = 0; k < rows.n; ++k) InsertInto(id_sets_[group_ids[rows.sel[k]]], ids[k]);
+    }
+  }
+
+  // other's texts get ids here (other's table is a column of distinct texts, with their
+  // codes while they came from one dictionary), then its sets are translated.
+  void MergeStrings(DistinctAgg& other, const uint32_t* group_map) {
+    if (strings_->groups() == 0) {
+      // Nothing here yet: other's ids can stay as they are.
+      std::swap(strings_, other.strings_);
+      MergeSets(id_sets_, other.id_sets_, group_map);
+      return;
+    }
+    const GroupKeyTable& theirs = *other.strings_;
+    string_ids_.resize(theirs.groups());
+    key_vectors_.assign(1, &theirs.key_values()[0]);
+    strings_->FindOrCreate(key_vectors_, string_ids_.size(), string_ids_.data());
+    for (size_t g = 0; g < other.id_sets_.size(); ++g) {
+      IdSet& into = id_sets_[group_map[g]];
+      for (uint32_t id : other.id_sets_[g]) InsertInto(into, string_ids_[id]);
+      other.id_sets_[g] = IdSet();
+    }
   }
 
   template <typename Set>
@@ -226,7 +255,7 @@ class DistinctAgg final : public AggregateFunction {
     std::vector<std::string_view> strings;
     const size_t groups = kind_ == SetKind::kInt      ? ints_.groups()
                           : kind_ == SetKind::kDouble ? bits_sets_.size()
-                                                      : string_sets_.size();
+                                                      : id_sets_.size();
     for (uint32_t g = 0; g < groups; ++g) {
       switch (kind_) {
         case SetKind::kInt:
@@ -251,14 +280,17 @@ class DistinctAgg final : public AggregateFunction {
             emit(g);
           }
           break;
-        case SetKind::kString:
-          strings.assign(string_sets_[g].begin(), string_sets_[g].end());
+        case SetKind::kString: {
+          const std::vector<std::string_view>& texts = strings_->key_values()[0].str;
+          strings.clear();
+          for (uint32_t id : id_sets_[g]) strings.push_back(texts[id]);
           std::sort(strings.begin(), strings.end());
           for (std::string_view v : strings) {
             batch.str.push_back(v);
             emit(g);
           }
           break;
+        }
         case SetKind::kInterval:
           break;
       }
@@ -271,11 +303,14 @@ class DistinctAgg final : public AggregateFunction {
   std::unique_ptr<AggregateFunction> inner_;
   DistinctIntSets ints_;
   std::vector<BitsSet> bits_sets_;
-  std::vector<StringSet> string_sets_;
+  std::vector<IdSet> id_sets_;  // kString: ids of strings_
   std::vector<IntervalSet> interval_sets_;
-  std::vector<std::unique_ptr<StringHeap>> arenas_;  // front() takes new strings
   size_t set_bytes_ = 0;
-  size_t arena_bytes_ = 0;
+  // kString: distinct texts -> dense ids, and scratch for Update and Merge.
+  std::unique_ptr<GroupKeyTable> strings_;
+  Vector selected_;
+  std::vector<const Vector*> key_vectors_;
+  std::vector<uint32_t> string_ids_;
 };
 
 }  // namespace

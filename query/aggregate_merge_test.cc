@@ -140,6 +140,10 @@ std::vector<NamedSpec> AllAggregates() {
   add("stddev", Type::kInt64, kXInt, true);
   add("median", Type::kFloat64, kXDbl, true);
   add("string_agg", Type::kString, kText, true, S(","));
+  // Text with dictionary codes from two sources, or none.
+  add("count", Type::kString, kKeyStr, true);
+  add("string_agg", Type::kString, kKeyStr, true, S(","));
+  add("count", Type::kString, kKeyStr, true, std::nullopt, kFilter);
   return specs;
 }
 
@@ -193,6 +197,11 @@ TEST(HashAggregatorMerge, SplitInputMergesToTheSameResult) {
       {{kKeyStr}, {Type::kString}},
       {{kKeyInt, kKeyStr}, {Type::kInt64, Type::kString}},
       {{kFlag, kIv}, {Type::kBool, Type::kInterval}},
+      // Packed into 128 bits: text + timestamp (the session shape), text + text + boolean.
+      {{kKeyStr, kTs}, {Type::kString, Type::kTimestamp}},
+      {{kKeyStr, kText, kFlag}, {Type::kString, Type::kString, Type::kBool}},
+      // Two bigints need 130 bits: serialized.
+      {{kKeyInt, kXInt}, {Type::kInt64, Type::kInt64}},
   };
   for (size_t config = 0; config < configs.size(); ++config) {
     const KeyConfig& keys = configs[config];

@@ -30,6 +30,7 @@ GroupKeyTable::GroupKeyTable(std::vector<Type> key_types)
     key_values_.emplace_back(t);
     if (t == Type::kString) key_values_.back().heaps.push_back(arena_);
   }
+  keeps_codes_.assign(key_types_.size(), true);
   if (key_types_.empty()) {
     strategy_ = Strategy::kNoKeys;
     groups_ = 1;
@@ -37,12 +38,33 @@ GroupKeyTable::GroupKeyTable(std::vector<Type> key_types)
     strategy_ = Strategy::kFixed;
     fixed_slots_.assign(kInitialSlots, FixedSlot{0, 0});
     slot_mask_ = kInitialSlots - 1;
+  } else if (key_types_.size() == 1 && key_types_[0] == Type::kString) {
+    strategy_ = Strategy::kString;
+    hash_slots_.assign(kInitialSlots, HashSlot{0, 0});
+    slot_mask_ = kInitialSlots - 1;
+  } else if (PlanPacked()) {
+    strategy_ = Strategy::kPacked;
+    packed_slots_.assign(kInitialSlots, PackedSlot{{0, 0}, 0});
+    slot_mask_ = kInitialSlots - 1;
   } else {
-    strategy_ = key_types_.size() == 1 && key_types_[0] == Type::kString ? Strategy::kString
-                                                                         : Strategy::kComposite;
+    strategy_ = Strategy::kComposite;
     hash_slots_.assign(kInitialSlots, HashSlot{0, 0});
     slot_mask_ = kInitialSlots - 1;
   }
+  if (strategy_ == Strategy::kPacked || strategy_ == Strategy::kComposite) {
+    interners_.resize(key_types_.size());
+    column_ids_.resize(key_types_.size());
+  }
+}
+
+void GroupKeyTable::FindOrCreateDistinct(const std::vector<const Vector*>& keys, size_t rows,
+                                         uint32_t* group_ids) {
+  if (strategy_ == Strategy::kPacked) {
+    STRATA_CHECK(keys.size() == key_types_.size(), "group key count mismatch");
+    FindOrCreatePackedDistinct(keys, rows, group_ids);
+    return;
+  }
+  FindOrCreate(keys, rows, group_ids);
 }
 
 void GroupKeyTable::FindOrCreate(const std::vector<const Vector*>& keys, size_t rows,
@@ -58,6 +80,9 @@ void GroupKeyTable::FindOrCreate(const std::vector<const Vector*>& keys, size_t 
     case Strategy::kString:
       FindOrCreateString(*keys[0], rows, group_ids);
       return;
+    case Strategy::kPacked:
+      FindOrCreatePacked(keys, rows, group_ids);
+      return;
     case Strategy::kComposite:
       FindOrCreateComposite(keys, rows, group_ids);
       return;
@@ -65,6 +90,7 @@ void GroupKeyTable::FindOrCreate(const std::vector<const Vector*>& keys, size_t 
 }
 
 uint32_t GroupKeyTable::NewGroup(const Vector* const* keys, size_t row) {
+  const uint32_t row32 = static_cast<uint32_t>(row);
   for (size_t c = 0; c < key_values_.size(); ++c) {
     const Vector& src = *keys[c];
     Vector& dst = key_values_[c];
@@ -74,6 +100,7 @@ uint32_t GroupKeyTable::NewGroup(const Vector* const* keys, size_t row) {
       continue;
     }
     dst.Resize(at + 1);
+    if (dst.type == Type::kString) KeepCodes(c, src, &row32, 1, at);
     if (src.type == Type::kNull || src.IsNull(row)) {
       dst.SetNull(at);
       continue;
@@ -96,6 +123,76 @@ uint32_t GroupKeyTable::NewGroup(const Vector* const* keys, size_t row) {
   return static_cast<uint32_t>(groups_++);
 }
 
+void GroupKeyTable::AppendGroupKeys(const Vector* const* keys, const uint32_t* rows, size_t n) {
+  if (n == 0) return;
+  for (size_t c = 0; c < key_values_.size(); ++c) {
+    const Vector& src = *keys[c];
+    Vector& dst = key_values_[c];
+    const size_t base = dst.size();
+    if (dst.type == Type::kNull) {
+      dst.nulls.insert(dst.nulls.end(), n, 1);
+      continue;
+    }
+    dst.Resize(base + n);
+    if (dst.type == Type::kString) KeepCodes(c, src, rows, n, base);
+    if (src.type == Type::kNull) {
+      for (size_t k = 0; k < n; ++k) dst.SetNull(base + k);
+      continue;
+    }
+    const uint8_t* nulls = src.has_nulls() ? src.nulls.data() : nullptr;
+    if (nulls != nullptr) {
+      for (size_t k = 0; k < n; ++k) {
+        if (nulls[rows[k]] != 0) dst.SetNull(base + k);
+      }
+    }
+    // NULL rows keep the default value (their interned id is not set).
+    auto copy = [&](auto* out, auto value_of) {
+      for (size_t k = 0; k < n; ++k) {
+        const uint32_t r = rows[k];
+        if (nulls == nullptr || nulls[r] == 0) out[base + k] = value_of(r);
+      }
+    };
+    switch (dst.type) {
+      case Type::kFloat64:
+        copy(dst.f64.data(), [&](uint32_t r) { return src.f64[r]; });
+        break;
+      case Type::kString: {
+        const uint32_t* ids = column_ids_[c].data();
+        const std::string_view* values = interners_[c].values.data();
+        copy(dst.str.data(), [&](uint32_t r) { return values[ids[r]]; });
+        break;
+      }
+      case Type::kInterval:
+        copy(dst.iv.data(), [&](uint32_t r) { return src.iv[r]; });
+        break;
+      default:
+        copy(dst.i64.data(), [&](uint32_t r) { return src.i64[r]; });
+        break;
+    }
+  }
+}
+
+void GroupKeyTable::KeepCodes(size_t column, const Vector& src, const uint32_t* rows, size_t n,
+                              size_t base) {
+  if (!keeps_codes_[column]) return;
+  Vector& dst = key_values_[column];
+  const bool coded =
+      src.type == Type::kString && src.code_source != nullptr && src.codes.size() == src.str.size();
+  if (coded && (base == 0 || src.code_source == dst.code_source)) {
+    // A NULL row's code is copied as is: consumers test nulls before codes.
+    dst.code_source = src.code_source;
+    dst.codes.resize(base + n);
+    for (size_t k = 0; k < n; ++k) dst.codes[base + k] = src.codes[rows[k]];
+    return;
+  }
+  // A value without a code, or from another dictionary: the column's codes no longer
+  // identify its strings, for good.
+  keeps_codes_[column] = false;
+  dst.codes.clear();
+  dst.codes.shrink_to_fit();
+  dst.code_source = nullptr;
+}
+
 uint32_t GroupKeyTable::NullGroup(const Vector* key, size_t row) {
   if (null_group_ < 0) null_group_ = NewGroup(&key, row);
   return static_cast<uint32_t>(null_group_);
@@ -113,8 +210,16 @@ size_t GroupKeyTable::MemoryBytes() const {
   size_t bytes = arena_->bytes() + serialized_arena_.bytes() + fixed_slots_.capacity() * 16 +
                  hash_slots_.capacity() * 16 + code_groups_.capacity() * 4 + row_bytes_.capacity() +
                  row_offsets_.capacity() * 4 + (row_keys_.capacity() + row_hashes_.capacity()) * 8 +
-                 group_serialized_.capacity() * 16;
+                 group_serialized_.capacity() * 16 + packed_slots_.capacity() * sizeof(PackedSlot) +
+                 (row_packed_.capacity() + unindexed_packed_.capacity()) * sizeof(PackedKey) +
+                 (new_group_rows_.capacity() + intern_rows_.capacity()) * 4 +
+                 intern_hashes_.capacity() * 8;
   for (const Vector& v : key_values_) bytes += ArrayBytes(v);
+  for (const std::vector<uint32_t>& ids : column_ids_) bytes += ids.capacity() * 4;
+  for (const ColumnInterner& in : interners_) {
+    bytes += in.slots.capacity() * sizeof(HashSlot) + in.values.capacity() * 16 +
+             in.code_ids.capacity() * 4;
+  }
   return bytes;
 }
 

@@ -1,5 +1,5 @@
 // GroupKeyTable strategies over bytes: one text key (with the dictionary-code fast path)
-// and composite keys serialized into byte strings.
+// and composite keys serialized into byte strings (text as ids, group_key_intern.cc).
 #include <cstring>
 
 #include "query/group_key.h"
@@ -102,38 +102,6 @@ size_t FixedWidth(Type t) {
 
 }  // namespace
 
-void GroupKeyTable::InternColumn(size_t column, const Vector& v, size_t rows) {
-  if (interners_.size() < key_types_.size()) interners_.resize(key_types_.size());
-  ColumnInterner& in = interners_[column];
-  row_ids_.resize(rows);
-  auto intern = [&](std::string_view s) -> uint32_t {
-    auto it = in.ids.find(s);
-    if (it != in.ids.end()) return it->second;
-    uint32_t id = static_cast<uint32_t>(in.ids.size());
-    std::string_view kept = s.empty() ? std::string_view() : arena_->Add(s);
-    in.ids.emplace(kept, id);
-    return id;
-  };
-  if (!v.codes.empty() && v.code_source != nullptr) {
-    if (in.code_source != v.code_source) {
-      in.code_source = v.code_source;
-      in.code_ids.clear();
-    }
-    for (size_t r = 0; r < rows; ++r) {
-      if (v.IsNull(r)) continue;
-      uint32_t code = v.codes[r];
-      if (code >= in.code_ids.size()) in.code_ids.resize(code + 1, -1);
-      int32_t& id = in.code_ids[code];
-      if (id < 0) id = static_cast<int32_t>(intern(v.str[r]));
-      row_ids_[r] = static_cast<uint32_t>(id);
-    }
-    return;
-  }
-  for (size_t r = 0; r < rows; ++r) {
-    if (!v.IsNull(r)) row_ids_[r] = intern(v.str[r]);
-  }
-}
-
 void GroupKeyTable::SerializeKeys(const std::vector<const Vector*>& keys, size_t rows) {
   size_t width = 0;
   for (Type t : key_types_) width += FixedWidth(t);
@@ -155,7 +123,7 @@ void GroupKeyTable::SerializeKeys(const std::vector<const Vector*>& keys, size_t
         case Type::kNull:
           break;
         case Type::kString: {
-          uint32_t id = null ? 0 : row_ids_[r];
+          uint32_t id = null ? 0 : column_ids_[c][r];
           std::memcpy(p, &id, 4);
           break;
         }
@@ -192,7 +160,8 @@ void GroupKeyTable::FindOrCreateComposite(const std::vector<const Vector*>& keys
       HashSlot& slot = hash_slots_[i];
       if (slot.group_plus_one == 0) {
         group_serialized_.push_back(serialized_arena_.Add(row_key));
-        uint32_t group = NewGroup(keys.data(), r);
+        const uint32_t group = static_cast<uint32_t>(groups_++);
+        new_group_rows_.push_back(static_cast<uint32_t>(r));
         slot = HashSlot{hash, group + 1};
         if (groups_ * 2 > hash_slots_.size()) GrowHashSlots();
         group_ids[r] = group;
@@ -205,6 +174,8 @@ void GroupKeyTable::FindOrCreateComposite(const std::vector<const Vector*>& keys
       i = (i + 1) & slot_mask_;
     }
   }
+  AppendGroupKeys(keys.data(), new_group_rows_.data(), new_group_rows_.size());
+  new_group_rows_.clear();
 }
 
 }  // namespace strata::query

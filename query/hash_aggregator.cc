@@ -172,7 +172,7 @@ absl::Status HashAggregator::Impl::Merge(Impl& other) {
   key_vectors.clear();
   for (const Vector& v : other_keys) key_vectors.push_back(&v);
   std::vector<uint32_t> group_map(other.table->groups());
-  table->FindOrCreate(key_vectors, group_map.size(), group_map.data());
+  table->FindOrCreateDistinct(key_vectors, group_map.size(), group_map.data());
   ResizeStates();
   for (size_t i = 0; i < functions.size(); ++i) {
     functions[i]->Merge(*other.functions[i], group_map.data());

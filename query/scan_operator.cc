@@ -289,10 +289,13 @@ class ScanOperator : public Operator {
           const SourceColumn& merchants = sources_[inputs_[c].second_index];
           FillClientNames(*merchants.ints, *src.ints, n, &v);
           if (node_.spec.merchants.size() == 1) {
-            // One merchant: its dense client ids are codes of one dictionary.
+            // One merchant: its dense client ids are codes of one dictionary, the catalog's
+            // client list of that merchant. The plan node names it: it is the same for
+            // every worker of this scan (so their partial aggregates merge by code) and
+            // outlives every table and vector of the query.
             v.codes.resize(n);
             for (size_t r = 0; r < n; ++r) v.codes[r] = static_cast<uint32_t>((*src.ints)[r]);
-            v.code_source = &client_names_;
+            v.code_source = &node_;
           }
           v.heaps.push_back(heap_);
           break;

@@ -3,11 +3,18 @@
 //    and count(DISTINCT client id), and the same key without dictionary codes;
 //  - GROUP BY a bigint with 100K groups, count(*) + sum(value);
 //  - global count(DISTINCT id) over 1M dense ids;
-//  - approx_count_distinct (HyperLogLog update), through the aggregator and raw.
+//  - approx_count_distinct (HyperLogLog update), through the aggregator and raw;
+//  - the session shape of benchmark queries Q1/Q4: GROUP BY a dictionary-coded client id
+//    and an hour bucket (~390K groups from 1.5M rows) with count(*) FILTER (WHERE ...), by
+//    one aggregator, by two (one per half of the "segments") merged, and the merge alone;
+//    and count(DISTINCT client id text) per hour over the same rows.
 //
 //   build/bench/aggregate_bench --benchmark_min_time=0.2
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -168,6 +175,134 @@ void BM_HyperLogLogAdd(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRows));
 }
 BENCHMARK(BM_HyperLogLogAdd)->Unit(benchmark::kMillisecond);
+
+// Events of ~390K (client, hour) sessions over 30 days, in time order: the client id
+// (text with dictionary codes of one source), the hour bucket (timestamp) and a flag
+// (is it a page view).
+struct SessionData {
+  std::vector<std::string> clients;
+  std::vector<Chunk> chunks;
+};
+
+const SessionData& Sessions() {
+  static SessionData d;
+  if (!d.chunks.empty()) return d;
+  constexpr size_t kEventRows = 1'500'000;
+  constexpr size_t kSessions = 400'000;
+  constexpr uint32_t kClients = 250'000;
+  constexpr int64_t kHour = 3'600'000'000;
+  std::mt19937_64 rng(4);
+  for (uint32_t i = 0; i < kClients; ++i) {
+    char name[40];
+    std::snprintf(name, sizeof(name), "%08x-%04x-4%03x-a%03x-%012llx", static_cast<uint32_t>(rng()),
+                  static_cast<uint32_t>(rng() & 0xffff), static_cast<uint32_t>(rng() & 0xfff),
+                  static_cast<uint32_t>(rng() & 0xfff),
+                  static_cast<unsigned long long>(rng() & 0xffffffffffffULL));
+    d.clients.push_back(name);
+  }
+  struct Event {
+    int64_t ts;
+    uint32_t client;
+    bool page_view;
+  };
+  std::vector<std::pair<uint32_t, int64_t>> sessions(kSessions);
+  for (auto& s : sessions) {
+    s = {static_cast<uint32_t>(rng() % kClients), static_cast<int64_t>(rng() % 720)};
+  }
+  std::vector<Event> events(kEventRows);
+  for (Event& e : events) {
+    const auto& s = sessions[rng() % kSessions];
+    e = {s.second * kHour + static_cast<int64_t>(rng() % kHour), s.first, rng() % 10 < 7};
+  }
+  std::sort(events.begin(), events.end(),
+            [](const Event& a, const Event& b) { return a.ts < b.ts; });
+  for (size_t begin = 0; begin < kEventRows; begin += kChunkRows) {
+    size_t n = std::min(kChunkRows, kEventRows - begin);
+    Vector client(Type::kString);
+    Vector hour(Type::kTimestamp);
+    Vector page_view(Type::kBool);
+    client.code_source = &d.clients;
+    for (size_t r = begin; r < begin + n; ++r) {
+      client.str.push_back(d.clients[events[r].client]);
+      client.codes.push_back(events[r].client);
+      hour.i64.push_back(events[r].ts / kHour * kHour);
+      page_view.i64.push_back(events[r].page_view ? 1 : 0);
+    }
+    Chunk chunk;
+    chunk.rows = n;
+    chunk.columns = {std::move(client), std::move(hour), std::move(page_view)};
+    d.chunks.push_back(std::move(chunk));
+  }
+  return d;
+}
+
+std::vector<AggregateSpec> SessionAggregates() {
+  AggregateSpec pageviews = Bind("count", true, false, {}, {});
+  pageviews.filter_column = 2;
+  return {pageviews};
+}
+
+// Worker w of 2 gets alternate runs of 32 chunks (~130K rows), as scan partitions get
+// alternate segments.
+bool WorkerOwns(size_t chunk, int worker) { return static_cast<int>(chunk / 32 % 2) == worker; }
+
+void BM_GroupByClientHour(benchmark::State& state) {
+  RunAggregation(state, Sessions().chunks, {0, 1}, {Type::kString, Type::kTimestamp},
+                 SessionAggregates());
+}
+BENCHMARK(BM_GroupByClientHour)->Unit(benchmark::kMillisecond);
+
+// count(DISTINCT client text) per hour (720 groups), as the outer query of Q1 counts users
+// per day over the sessions.
+void BM_CountDistinctClientTextPerHour(benchmark::State& state) {
+  RunAggregation(state, Sessions().chunks, {1}, {Type::kTimestamp},
+                 {Bind("count", false, true, {Type::kString}, {0})});
+}
+BENCHMARK(BM_CountDistinctClientTextPerHour)->Unit(benchmark::kMillisecond);
+
+// Both partials in one thread, then the merge and the output.
+void BM_GroupByClientHourTwoPartials(benchmark::State& state) {
+  const std::vector<Chunk>& chunks = Sessions().chunks;
+  size_t groups = 0;
+  size_t rows = 0;
+  for (auto _ : state) {
+    HashAggregator a({0, 1}, {Type::kString, Type::kTimestamp}, SessionAggregates(), nullptr);
+    HashAggregator b({0, 1}, {Type::kString, Type::kTimestamp}, SessionAggregates(), nullptr);
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      if (!(WorkerOwns(i, 0) ? a : b).Consume(chunks[i]).ok()) state.SkipWithError("Consume");
+      rows += chunks[i].rows;
+    }
+    if (!a.Merge(b).ok()) state.SkipWithError("Merge failed");
+    std::vector<Chunk> out;
+    if (!a.Finish(&out).ok()) state.SkipWithError("Finish failed");
+    groups = a.groups();
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(rows));
+  state.counters["groups"] = static_cast<double>(groups);
+}
+BENCHMARK(BM_GroupByClientHourTwoPartials)->Unit(benchmark::kMillisecond);
+
+// The merge of the two partials alone (manual time).
+void BM_MergeClientHourPartials(benchmark::State& state) {
+  const std::vector<Chunk>& chunks = Sessions().chunks;
+  size_t merged_groups = 0;
+  for (auto _ : state) {
+    HashAggregator a({0, 1}, {Type::kString, Type::kTimestamp}, SessionAggregates(), nullptr);
+    HashAggregator b({0, 1}, {Type::kString, Type::kTimestamp}, SessionAggregates(), nullptr);
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      if (!(WorkerOwns(i, 0) ? a : b).Consume(chunks[i]).ok()) state.SkipWithError("Consume");
+    }
+    merged_groups = b.groups();
+    auto start = std::chrono::steady_clock::now();
+    if (!a.Merge(b).ok()) state.SkipWithError("Merge failed");
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    state.SetIterationTime(elapsed.count());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * merged_groups));
+  state.counters["merged_groups"] = static_cast<double>(merged_groups);
+}
+BENCHMARK(BM_MergeClientHourPartials)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace strata::query
