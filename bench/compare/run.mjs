@@ -52,14 +52,29 @@ if (opt.help) {
   process.exit(0);
 }
 
+function count(name, min) {
+  const value = Number(opt[name]);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`bench/compare: --${name} must be an integer >= ${min}, not '${opt[name]}'\n${USAGE}`);
+    process.exit(2);
+  }
+  return value;
+}
+
 const START = '2026-11-01T00:00:00Z';
-const events = Number(opt.events);
-const days = Number(opt.days);
-const runs = Number(opt.runs);
-const warmups = Number(opt.warmups);
+const events = count('events', 1000);
+const days = count('days', 1);
+const runs = count('runs', 1);
+const warmups = count('warmups', 0);
+count('merchants', 100);
+count('seed', 0);
 const nowMs = Date.parse(START) + days * 86400000;
 const nowIso = new Date(nowMs).toISOString();
 const binary = path.resolve(opt.strata);
+if (!fs.existsSync(binary)) {
+  console.error(`bench/compare: no strata binary at ${binary} (build it, or pass --strata PATH)`);
+  process.exit(2);
+}
 const workDir = path.resolve(opt.work);
 fs.mkdirSync(workDir, { recursive: true });
 
