@@ -43,12 +43,7 @@ void EngineImpl::FlushLoop() {
       flush_queue_.pop_front();
       flush_running_ = false;
       stats_.flush_micros += absl::ToInt64Microseconds(absl::Now() - flush_start);
-      if (s.ok()) {
-        ShardState& shard = shards_[task.shard];
-        shard.frozen.pop_front();
-        shard.flushed_seq = task.memtable->max_seq();
-        frozen_bytes_ -= std::min(frozen_bytes_, task.memtable->MemoryBytes());
-      } else if (bg_error_.ok()) {
+      if (!s.ok() && bg_error_.ok()) {
         bg_error_ = absl::Status(s.code(),
                                  absl::StrCat("flush failed, engine is read-only: ", s.message()));
       }
@@ -106,11 +101,18 @@ absl::Status EngineImpl::FlushMemtable(const FlushTask& task) {
   }
   auto published = std::make_shared<const Sessionizer>(*sessionizers_[task.shard]);
 
+  // One critical section: a snapshot sees either the memtable or what replaced it (its
+  // segments and the sessionizer that consumed it), never both, which would count its
+  // events and sessions twice.
   absl::MutexLock lock(&state_mu_);
+  ShardState& flushed = shards_[task.shard];
+  flushed.frozen.pop_front();
+  flushed.flushed_seq = mem.max_seq();
+  frozen_bytes_ -= std::min(frozen_bytes_, mem.MemoryBytes());
   for (auto& h : handles) segments_[h->meta().id] = std::move(h);
   for (auto& h : derived.sessions) session_segments_[h->meta().id] = std::move(h);
   for (auto& h : derived.pageviews) pageview_segments_[h->meta().id] = std::move(h);
-  shards_[task.shard].published_sessionizer = std::move(published);
+  flushed.published_sessionizer = std::move(published);
   for (auto& [shard, covered] : positions) shards_[shard].durable_positions = std::move(covered);
   stats_.flushes++;
   stats_.segments_written += parts.size();
