@@ -1,5 +1,7 @@
 #include "server/admin_target.h"
 
+#include <cstdlib>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "client/http_client.h"
@@ -145,6 +147,19 @@ class ServerTarget : public AdminTarget {
 };
 
 }  // namespace
+
+namespace {
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+}  // namespace
+
+std::string DefaultAdminUser() { return EnvOr("STRATA_AUTH_ADMIN_USER", "strata"); }
+
+std::string AdminPassword(const std::string& flag) {
+  return flag.empty() ? EnvOr("STRATA_AUTH_ADMIN_PASSWORD", "strata") : flag;
+}
 
 absl::StatusOr<std::pair<std::string, uint16_t>> ParseServerUrl(std::string_view url) {
   auto invalid = [&](std::string_view why) {

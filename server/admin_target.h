@@ -56,4 +56,10 @@ absl::StatusOr<std::unique_ptr<AdminTarget>> OpenServerTarget(
 // server has no TLS).
 absl::StatusOr<std::pair<std::string, uint16_t>> ParseServerUrl(std::string_view url);
 
+// The admin credentials a command uses against a running server when no flag gives them:
+// $STRATA_AUTH_ADMIN_USER / $STRATA_AUTH_ADMIN_PASSWORD when set and not empty, else
+// "strata" (the server's defaults). AdminPassword returns `flag` itself when not empty.
+std::string DefaultAdminUser();
+std::string AdminPassword(const std::string& flag);
+
 }  // namespace strata::server

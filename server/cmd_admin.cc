@@ -61,16 +61,11 @@ int UsageError(const std::string& message) {
   return 2;
 }
 
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-
 // The flags every action takes: where the merchants are.
 struct TargetFlags {
   std::string data_dir;
   std::string server;
-  std::string user = EnvOr("STRATA_AUTH_ADMIN_USER", "strata");
+  std::string user = DefaultAdminUser();
   std::string admin_password;
   std::string format = "table";
 
@@ -102,9 +97,7 @@ struct TargetFlags {
 
   absl::StatusOr<std::unique_ptr<AdminTarget>> Open() const {
     if (!data_dir.empty()) return OpenStoreTarget(data_dir, user);
-    std::string password =
-        admin_password.empty() ? EnvOr("STRATA_AUTH_ADMIN_PASSWORD", "strata") : admin_password;
-    return OpenServerTarget(server, user, password);
+    return OpenServerTarget(server, user, AdminPassword(admin_password));
   }
 };
 

@@ -414,19 +414,26 @@ TEST(DemoSenderTest, OnReplyGetsEachAnsweredBatchWithItsTag) {
   EXPECT_EQ(counters.rejected.load(), 2u);
 }
 
+// Sends one batch to `port` with a 300 ms give_up_after and returns the fatal error the
+// senders ended with ("" if none, or if they did not finish within 5 s).
+std::string SendOneAndGiveUp(uint16_t port, DemoCounters* counters) {
+  BatchQueue queue(4);
+  DemoSenderOptions options = SenderOptions(port);
+  options.give_up_after = absl::Milliseconds(300);
+  DemoSenders senders(options, &queue, counters);
+  DemoBatch batch{"{}\n", 1};
+  EXPECT_TRUE(queue.PushFor(&batch, absl::Seconds(1)));
+  queue.Close();
+  EXPECT_TRUE(senders.WaitFor(absl::Seconds(5)));
+  return senders.fatal_error().value_or("");
+}
+
 TEST(DemoSenderTest, GivesUpAfterTheLimitOn503) {
   FakeCollector server({Reply(503, "{}")});
-  BatchQueue queue(4);
   DemoCounters counters;
-  DemoSenderOptions options = SenderOptions(server.port());
-  options.give_up_after = absl::Milliseconds(300);
-  DemoSenders senders(options, &queue, &counters);
-  DemoBatch batch{"{}\n", 1};
-  ASSERT_TRUE(queue.PushFor(&batch, absl::Seconds(1)));
-  queue.Close();
-  ASSERT_TRUE(senders.WaitFor(absl::Seconds(5)));
-  ASSERT_TRUE(senders.fatal_error().has_value());
-  EXPECT_NE(senders.fatal_error()->find("HTTP 503"), std::string::npos) << *senders.fatal_error();
+  const std::string fatal = SendOneAndGiveUp(server.port(), &counters);
+  ASSERT_FALSE(fatal.empty());
+  EXPECT_NE(fatal.find("HTTP 503"), std::string::npos) << fatal;
   EXPECT_EQ(counters.dropped.load(), 1u);
 }
 
@@ -436,18 +443,10 @@ TEST(DemoSenderTest, GivesUpAfterTheLimitWhenUnreachable) {
     FakeCollector closed({Reply(200, "{}")});  // a port nothing listens on once destroyed
     port = closed.port();
   }
-  BatchQueue queue(4);
   DemoCounters counters;
-  DemoSenderOptions options = SenderOptions(port);
-  options.give_up_after = absl::Milliseconds(300);
-  DemoSenders senders(options, &queue, &counters);
-  DemoBatch batch{"{}\n", 1};
-  ASSERT_TRUE(queue.PushFor(&batch, absl::Seconds(1)));
-  queue.Close();
-  ASSERT_TRUE(senders.WaitFor(absl::Seconds(5)));
-  ASSERT_TRUE(senders.fatal_error().has_value());
-  EXPECT_NE(senders.fatal_error()->find("giving up after"), std::string::npos)
-      << *senders.fatal_error();
+  const std::string fatal = SendOneAndGiveUp(port, &counters);
+  ASSERT_FALSE(fatal.empty());
+  EXPECT_NE(fatal.find("giving up after"), std::string::npos) << fatal;
   EXPECT_GE(counters.unavailable.load(), 2u);
 }
 

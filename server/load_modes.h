@@ -3,21 +3,16 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "server/admin_target.h"
 
 namespace strata::server {
 
 // Rejected lines printed with their reasons; the rest are only counted.
 constexpr uint64_t kMaxReportedErrors = 100;
-
-inline std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
 
 struct LoadFlags {
   engine::EngineOptions engine;
@@ -30,7 +25,7 @@ struct LoadFlags {
   int64_t zstd_level = engine.zstd_level;
   std::string compression = "zstd";
   std::string server;
-  std::string user = EnvOr("STRATA_AUTH_ADMIN_USER", "strata");
+  std::string user = DefaultAdminUser();
   std::string password;  // "" = $STRATA_AUTH_ADMIN_PASSWORD, else "strata"
   int64_t connections = 4;
 };

@@ -164,8 +164,7 @@ int RunServerLoad(const LoadFlags& f, const std::vector<std::string>& files) {
   options.host = host;
   options.port = port;
   options.user = f.user;
-  options.password =
-      f.password.empty() ? EnvOr("STRATA_AUTH_ADMIN_PASSWORD", "strata") : f.password;
+  options.password = AdminPassword(f.password);
   options.connections = static_cast<int>(f.connections);
   options.request_timeout = kRequestTimeout;
   options.give_up_after = kGiveUpAfter;
